@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+// DiT Studio — a terminal studio for diffusion-transformer image generation.
+// Layers (see README / DESIGN): DiTStudioCLI → StudioTUI → StudioCore → DiTEngine → C libraries.
+import PackageDescription
+
+let package = Package(
+    name: "DiTStudio",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dit-studio", targets: ["DiTStudioCLI"]),
+        .library(name: "DiTEngine", targets: ["DiTEngine"]),
+        .library(name: "StudioCore", targets: ["StudioCore"]),
+        .library(name: "StudioTUI", targets: ["StudioTUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // System libraries: a module map each, found through pkg-config, installed by `make deps`.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
+        // Tiny C shims for what Swift cannot do itself: libpng's setjmp error path, curses macros.
+        .target(name: "CShims", dependencies: ["CPNG", "CNCurses"]),
+
+        .target(name: "DiTEngine", dependencies: ["CBLAS"]),
+        .target(name: "StudioCore", dependencies: ["DiTEngine", "CShims", "CPNG",
+                                                   .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "StudioTUI", dependencies: ["StudioCore", "CShims", "CNCurses"]),
+        .executableTarget(name: "DiTStudioCLI", dependencies: [
+            "DiTEngine", "StudioCore", "StudioTUI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DiTEngineTests", dependencies: ["DiTEngine"]),
+        .testTarget(name: "StudioCoreTests", dependencies: ["StudioCore"]),
+        .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#ifndef CSHIMS_H
+#define CSHIMS_H
+// Placeholder header; the PNG and curses shims are declared here.
+#endif

@@ -1,0 +1,2 @@
+import DiTEngine
+print("dit-studio \(DiTEngineInfo.version)")
