@@ -1,0 +1,131 @@
+import Foundation
+
+/// Elementwise and row-wise kernels over contiguous float buffers.
+///
+/// Each is a plain loop over raw pointers, without per-element calls into libm where a hot path is
+/// concerned, so the compiler can vectorise it. `fastExp` is the shared exponential behind softmax,
+/// SiLU and the GELU variants: a Cephes-style range reduction and degree-6 polynomial, accurate to
+/// about 2 ulp over the clamped range, which keeps every stage far inside the 1e-4 parity budget.
+public enum Kernels {
+    // MARK: - Exponential
+
+    /// e^x for one value, branch-free so loops calling it vectorise. Inputs are clamped to
+    /// [-87.3, 88.7] (the range where e^x is a normal Float), so −∞ gives ~1e-38, not 0.
+    @inlinable @inline(__always)
+    public static func fastExp(_ value: Float) -> Float {
+        let x = Swift.min(Swift.max(value, -87.33654), 88.72283)
+        // n = round(x / ln 2) via the 1.5·2²³ trick: adding it rounds to an integer, whose value is
+        // then also readable from the low mantissa bits (integer ops wrap, so NaN cannot trap).
+        let shifter: Float = 12582912
+        let shifted = x * 1.44269504088896341 + shifter
+        let n = shifted - shifter
+        // r = x − n·ln2 with ln2 split in two parts so the product is exact.
+        var r = x - n * 0.693359375
+        r = r + n * 2.12194440e-4
+        let r2 = r * r
+        var p: Float = 1.9875691500e-4
+        p = p * r + 1.3981999507e-3
+        p = p * r + 8.3334519073e-3
+        p = p * r + 4.1665795894e-2
+        p = p * r + 1.6666665459e-1
+        p = p * r + 5.0000001201e-1
+        let er = p * r2 + r + 1
+        // 2^n via the exponent bits; n ∈ [-126, 128] is split in two so each factor is normal.
+        let ni = Int32(bitPattern: shifted.bitPattern &- shifter.bitPattern)
+        let half = ni >> 1
+        let scaleA = Float(bitPattern: UInt32(bitPattern: (half &+ 127) &<< 23))
+        let scaleB = Float(bitPattern: UInt32(bitPattern: (ni &- half &+ 127) &<< 23))
+        return er * scaleA * scaleB
+    }
+
+    // MARK: - Activations (in place)
+
+    /// x · sigmoid(x) (SiLU / swish), in place.
+    @inlinable
+    public static func silu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let v = x[i]
+            x[i] = v / (1 + fastExp(-v))
+        }
+    }
+
+    /// GELU with the tanh approximation (torch `approximate="tanh"`), in place, using
+    /// 0.5·x·(1 + tanh(u)) = x · sigmoid(2u), u = √(2/π)·(x + 0.044715·x³).
+    @inlinable
+    public static func geluTanh(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        let c: Float = 0.7978845608028654  // √(2/π)
+        for i in 0..<count {
+            let v = x[i]
+            let u = c * (v + 0.044715 * v * v * v)
+            x[i] = v / (1 + fastExp(-2 * u))
+        }
+    }
+
+    /// CLIP's quick GELU, x · sigmoid(1.702·x), in place.
+    @inlinable
+    public static func quickGelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let v = x[i]
+            x[i] = v / (1 + fastExp(-1.702 * v))
+        }
+    }
+
+    /// Exact GELU, 0.5·x·(1 + erf(x/√2)), in place (libm erf; not on the SD3/CLIP hot paths).
+    public static func geluErf(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let v = x[i]
+            x[i] = 0.5 * v * (1 + erf(v * 0.70710678118654752))
+        }
+    }
+
+    // MARK: - Row operations
+
+    /// Adds `bias[0..<columns]` to every one of `rows` rows (row stride `stride`).
+    @inlinable
+    public static func addRowVector(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int,
+                                    bias: UnsafePointer<Float>) {
+        for row in 0..<rows {
+            let r = x + row * stride
+            for j in 0..<columns { r[j] += bias[j] }
+        }
+    }
+
+    /// Softmax of each of `rows` rows over its first `length` entries, in place, max-subtracted
+    /// for stability. Entries from `length` to `columns` are set to 0 (used for causal masking).
+    @inlinable
+    public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, length: (Int) -> Int,
+                                   columns: Int, stride: Int) {
+        for row in 0..<rows {
+            let r = x + row * stride
+            let n = length(row)
+            var maximum = -Float.infinity
+            for j in 0..<n { maximum = Swift.max(maximum, r[j]) }
+            var sum: Float = 0
+            for j in 0..<n {
+                let e = fastExp(r[j] - maximum)
+                r[j] = e
+                sum += e
+            }
+            let inverse = 1 / sum
+            for j in 0..<n { r[j] *= inverse }
+            for j in n..<columns { r[j] = 0 }
+        }
+    }
+
+    /// `target[i] += gate[i mod columns] · source[i]` over `rows` rows: the gated residual of
+    /// adaLN-Zero blocks (`h = h + gate · f(h)`), for one batch item.
+    @inlinable
+    public static func addGated(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
+                                gate: UnsafePointer<Float>, rows: Int, columns: Int) {
+        for row in 0..<rows {
+            let t = target + row * columns, s = source + row * columns
+            for j in 0..<columns { t[j] += gate[j] * s[j] }
+        }
+    }
+
+    /// `target += source` over `count` elements.
+    @inlinable
+    public static func add(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count { target[i] += source[i] }
+    }
+}
