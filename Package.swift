@@ -31,14 +31,17 @@ let package = Package(
         .target(name: "StudioCore", dependencies: ["DiTEngine", "CShims", "CPNG",
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "StudioTUI", dependencies: ["StudioCore", "CShims", "CNCurses"]),
+        // The embedded model's world: captions, scenes and the adherence detector (evaluation and tests).
+        .target(name: "ShapesWorld"),
         .executableTarget(name: "DiTStudioCLI", dependencies: [
-            "DiTEngine", "StudioCore", "StudioTUI",
+            "DiTEngine", "StudioCore", "StudioTUI", "ShapesWorld",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "DiTEngineTests", dependencies: ["DiTEngine"]),
         .testTarget(name: "StudioCoreTests", dependencies: ["StudioCore"]),
         .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI"]),
+        .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,150 @@
+"""Trains the Shapes-World MMDiT (diffusers SD3Transformer2DModel) and its CLIP text encoder, from scratch,
+on the latents of the frozen autoencoder trained by train_vae.py.
+
+Rectified flow (x_σ = (1−σ)·z + σ·ε, target v = ε − z), logit-normal σ, 10% empty captions (in the caption
+variants), AdamW, warm-up, gradient clipping, EMA. Resumable from $CKPT_ROOT/dit/latest.pt, or — on a fresh
+machine — from the last export in Models/shapes-mmdit (EMA weights, fresh optimiser). Logs loss, and
+adherence every --eval-minutes of training time, to $CKPT_ROOT/dit/log.jsonl.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import random
+import time
+
+import numpy as np
+import torch
+
+import shapes_world as sw
+from common import CKPT_ROOT, EXPORT_DIR, apply_thread_setting, log_line, save_checkpoint, scene_batch
+from evaluate import adherence
+from models import MAX_TOKENS, load_export, new_text_encoder, new_transformer, vae_from_checkpoint
+
+
+@torch.no_grad()
+def measure_latent_stats(vae, n: int = 256) -> tuple[float, float]:
+    """SD3-style normalisation: shift = mean of the posterior modes, scale = 1 / their std."""
+    x, _ = scene_batch(random.Random(31337), n)
+    z = vae.encode(x).latent_dist.mode()
+    return float(z.mean()), float(1.0 / z.std())
+
+
+@torch.no_grad()
+def ema_update(ema, model, decay: float) -> None:
+    for pe, pm in zip(ema.parameters(), model.parameters()):
+        pe.lerp_(pm, 1.0 - decay)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=1e9, help="stop after this much total training time")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--ema", type=float, default=0.999)
+    ap.add_argument("--eval-minutes", type=float, default=20)
+    ap.add_argument("--eval-n", type=int, default=40, help="held-out captions per object count")
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    apply_thread_setting(args.threads)
+
+    out = CKPT_ROOT / "dit"
+    ckpt_path, log_path = out / "latest.pt", out / "log.jsonl"
+    tokenizer = sw.build_tokenizer(MAX_TOKENS)
+    torch.manual_seed(0)
+    transformer, text_encoder = new_transformer(), new_text_encoder()
+    state = {"step": 0, "images": 0, "train_seconds": 0.0, "last_eval": 0.0, "evals": []}
+    if ckpt_path.exists():
+        ck = torch.load(ckpt_path, weights_only=False)
+        transformer.load_state_dict(ck["transformer"]); text_encoder.load_state_dict(ck["text_encoder"])
+        ema_tr, ema_te = new_transformer(), new_text_encoder()
+        ema_tr.load_state_dict(ck["ema_transformer"]); ema_te.load_state_dict(ck["ema_text_encoder"])
+        vae = vae_from_checkpoint(CKPT_ROOT / "vae" / "latest.pt") if ck.get("vae") is None else None
+        if vae is None:
+            from diffusers import AutoencoderKL
+            from train_vae import VAE_CONFIG
+            vae = AutoencoderKL(**VAE_CONFIG); vae.load_state_dict(ck["vae"]); vae.eval()
+        shift_f, scale_f = ck["latent_shift"], ck["latent_scale"]
+        state = ck["state"]
+        opt_state = ck["opt"]
+        print(f"resumed DiT at step {state['step']} ({state['train_seconds'] / 60:.1f} min)", flush=True)
+    elif (EXPORT_DIR / "transformer").exists():
+        transformer, text_encoder, vae, shift_f, scale_f, record = load_export(EXPORT_DIR)
+        ema_tr, ema_te = copy.deepcopy(transformer), copy.deepcopy(text_encoder)
+        state.update({k: record[k] for k in ("step", "images", "train_seconds", "evals") if k in record})
+        state["last_eval"] = state["train_seconds"]
+        opt_state = None
+        print(f"resumed DiT from the export in {EXPORT_DIR} ({state['train_seconds'] / 60:.1f} min), fresh AdamW", flush=True)
+    else:
+        vae = vae_from_checkpoint(CKPT_ROOT / "vae" / "latest.pt")
+        shift_f, scale_f = measure_latent_stats(vae)
+        ema_tr, ema_te = copy.deepcopy(transformer), copy.deepcopy(text_encoder)
+        opt_state = None
+        print(f"new DiT; latent shift {shift_f:.4f} scale {scale_f:.4f}", flush=True)
+    for p in vae.parameters():
+        p.requires_grad_(False)
+    ema_tr.eval(); ema_te.eval()
+
+    params = list(transformer.parameters()) + list(text_encoder.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.99), weight_decay=0.0)
+    if opt_state is not None:
+        opt.load_state_dict(opt_state)
+    step0 = state["step"] if opt_state is None else 0  # a fresh optimiser warms up again from here
+
+    def checkpoint() -> None:
+        save_checkpoint({"transformer": transformer.state_dict(), "text_encoder": text_encoder.state_dict(),
+                         "ema_transformer": ema_tr.state_dict(), "ema_text_encoder": ema_te.state_dict(),
+                         "vae": vae.state_dict(), "latent_shift": shift_f, "latent_scale": scale_f,
+                         "opt": opt.state_dict(), "state": state}, ckpt_path)
+
+    rng = random.Random(5000 + state["step"])
+    gen = torch.Generator().manual_seed(5000 + state["step"])
+    last_save = time.time()
+    transformer.train(); text_encoder.train()
+    losses = []
+    while state["train_seconds"] < args.minutes * 60:
+        apply_thread_setting(args.threads)
+        t0 = time.time()
+        warm = min(1.0, (state["step"] - step0 + 1) / args.warmup)
+        for g in opt.param_groups:
+            g["lr"] = args.lr * warm
+        x, captions, _ = scene_batch(rng, args.batch, with_captions=True)
+        with torch.no_grad():
+            z = (vae.encode(x).latent_dist.mode() - shift_f) * scale_f
+        ids = torch.tensor([e.ids for e in tokenizer.encode_batch(captions)], dtype=torch.long)
+        enc = text_encoder(input_ids=ids, output_hidden_states=True)
+        sigma = torch.sigmoid(torch.randn(args.batch, generator=gen))
+        eps = torch.randn(z.shape, generator=gen)
+        s = sigma.view(-1, 1, 1, 1)
+        x_t = (1 - s) * z + s * eps
+        v = transformer(hidden_states=x_t, timestep=sigma * 1000, encoder_hidden_states=enc.hidden_states[-2],
+                        pooled_projections=enc.text_embeds).sample
+        loss = ((v - (eps - z)) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        ema_update(ema_tr, transformer, args.ema); ema_update(ema_te, text_encoder, args.ema)
+        losses.append(loss.item())
+        state["step"] += 1; state["images"] += args.batch
+        state["train_seconds"] += time.time() - t0
+        if state["step"] % 200 == 0:
+            log_line(log_path, kind="train", step=state["step"], images=state["images"],
+                     minutes=round(state["train_seconds"] / 60, 2), loss=round(float(np.mean(losses)), 5),
+                     lr=args.lr * warm, threads=torch.get_num_threads())
+            losses = []
+        if time.time() - last_save > 300:
+            checkpoint(); last_save = time.time()
+        if state["train_seconds"] - state["last_eval"] >= args.eval_minutes * 60:
+            state["last_eval"] = state["train_seconds"]
+            res = adherence(ema_tr, ema_te, tokenizer, vae, shift_f, scale_f, args.eval_n)
+            res.update(minutes=round(state["train_seconds"] / 60, 1), images=state["images"], step=state["step"])
+            state["evals"].append(res)
+            log_line(log_path, kind="eval", **res)
+            checkpoint(); last_save = time.time()
+    checkpoint()
+
+
+if __name__ == "__main__":
+    main()
