@@ -1,0 +1,84 @@
+/// One generation in progress, driven one step at a time by its caller.
+///
+/// The caller owns pacing, previews and cancellation: it calls `nextStep()` until it returns nil
+/// (or `isFinished`), and stopping is simply not calling it again. Each step checks that the model
+/// output and the new sample are finite and throws `GenerationError.nonFiniteValue` naming the step
+/// otherwise; after an error the run stays failed.
+public final class GenerationRun {
+    public let schedule: FlowMatchSchedule
+    public let sampler: any Sampler
+    public let guidance: ClassifierFreeGuidance
+    private let model: any VelocityModel
+
+    /// The current sample: noise before the first step, the final sample once finished.
+    public private(set) var sample: Tensor
+    /// Steps taken so far.
+    public private(set) var completedSteps = 0
+    private var failure: GenerationError?
+
+    /// - Parameters:
+    ///   - noise: the initial sample at σ = 1, `[1, C, H, W]`.
+    public init(model: any VelocityModel, guidance: ClassifierFreeGuidance, noise: Tensor,
+                schedule: FlowMatchSchedule, sampler: any Sampler) {
+        precondition(noise.rank == 4 && noise.shape[0] == 1, "noise must be [1, C, H, W], got \(noise.shape)")
+        self.model = model
+        self.guidance = guidance
+        self.sample = noise
+        self.schedule = schedule
+        self.sampler = sampler
+    }
+
+    public var totalSteps: Int { schedule.steps }
+
+    /// True once every step has run (or a step failed).
+    public var isFinished: Bool { completedSteps == schedule.steps || failure != nil }
+
+    /// Model evaluations the whole run costs.
+    public var totalEvaluations: Int {
+        (0..<schedule.steps).reduce(0) { $0 + sampler.evaluations(step: $1, of: schedule) }
+    }
+
+    /// Takes the next step; nil when the run is already complete.
+    public func nextStep() throws -> StepResult? {
+        if let failure { throw failure }
+        guard completedSteps < schedule.steps else { return nil }
+        let index = completedSteps
+        let sigma = schedule.sigmas[index], next = schedule.sigmas[index + 1]
+        do {
+            var x = sample
+            let start = sample
+            let v = try sampler.step(&x, index: index, schedule: schedule) { [model, guidance, schedule] input, level in
+                let velocity = try guidance.velocity(model: model, x: input, timestep: schedule.timestep(sigma: level))
+                guard velocity.isFinite else {
+                    throw GenerationError.nonFiniteValue(step: index + 1, total: schedule.steps, stage: "model output")
+                }
+                return velocity
+            }
+            guard x.isFinite else {
+                throw GenerationError.nonFiniteValue(step: index + 1, total: schedule.steps, stage: "sample")
+            }
+            var predicted = start
+            predicted.add(v, scaledBy: -sigma)
+            sample = x
+            completedSteps += 1
+            return StepResult(index: index, total: schedule.steps, sigma: sigma, nextSigma: next,
+                              predictedClean: predicted, sample: x,
+                              evaluations: sampler.evaluations(step: index, of: schedule))
+        } catch let error as GenerationError {
+            failure = error
+            throw error
+        }
+    }
+
+    /// Runs the remaining steps, calling `onStep` after each; stops early when it returns false.
+    /// Returns the number of steps taken in this call.
+    @discardableResult
+    public func run(onStep: (StepResult) throws -> Bool = { _ in true }) throws -> Int {
+        var taken = 0
+        while let result = try nextStep() {
+            taken += 1
+            if try !onStep(result) { break }
+        }
+        return taken
+    }
+}
