@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "DiTEngineTests", dependencies: ["DiTEngine"]),
         .testTarget(name: "StudioCoreTests", dependencies: ["StudioCore"]),
         .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI"]),
-        .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld"]),
+        .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "StudioCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

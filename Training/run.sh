@@ -10,4 +10,5 @@ mkdir -p "$ckpt"
 if [ ! -f "$ckpt/dit/latest.pt" ] && [ ! -d ../Models/shapes-mmdit/transformer ]; then
   python3 train_vae.py --minutes "${VAE_MINUTES:-70}"
 fi
+echo "${DIT_THREADS:-1}" > "$ckpt/threads"  # the DiT shares the machine with builds: one thread
 exec python3 train_dit.py "$@"

@@ -60,11 +60,13 @@ public struct Detector: Sendable {
         for c in classes where c >= 0 { counts[c] += 1 }
         let bgIndex = counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) } ?? 0
         var label = [Int](repeating: -1, count: classes.count)
-        var regions: [Region] = []
+        // Ordered like the Python detector (palette order, then first pixel in raster order), so that the
+        // first matching region is the same one in both.
+        var found: [(colour: Int, start: Int, region: Region)] = []
         var stack: [Int] = []
         for start in classes.indices where classes[start] >= 0 && classes[start] != bgIndex && label[start] < 0 {
             let colour = classes[start]
-            label[start] = regions.count
+            label[start] = start
             stack.append(start)
             var area = 0, sumX = 0, sumY = 0
             var minX = Int.max, maxX = Int.min, minY = Int.max, maxY = Int.min
@@ -75,16 +77,17 @@ public struct Detector: Sendable {
                 for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)]
                 where nx >= 0 && nx < width && ny >= 0 && ny < height {
                     let q = ny * width + nx
-                    if classes[q] == colour && label[q] < 0 { label[q] = regions.count; stack.append(q) }
+                    if classes[q] == colour && label[q] < 0 { label[q] = start; stack.append(q) }
                 }
             }
             guard area >= minimumRegionArea else { continue }
             let fill = Double(area) / Double((maxX - minX + 1) * (maxY - minY + 1))
             let cx = (Double(sumX) / Double(area) + 0.5) / Double(width)
             let cy = (Double(sumY) / Double(area) + 0.5) / Double(height)
-            regions.append(describe(colour: palette[colour].name, area: area, fill: fill, cx: cx, cy: cy, side: width))
+            found.append((colour, start, describe(colour: palette[colour].name, area: area, fill: fill, cx: cx, cy: cy, side: width)))
         }
-        return (regions, palette[bgIndex].name)
+        found.sort { ($0.colour, $0.start) < ($1.colour, $1.start) }
+        return (found.map(\.region), palette[bgIndex].name)
     }
 
     /// Judges an RGB8 image against a caption.
