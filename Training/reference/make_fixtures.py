@@ -4,7 +4,7 @@
 Builds small random models with the reference classes (diffusers SD3Transformer2DModel and
 AutoencoderKL, transformers CLIPTextModelWithProjection, a `tokenizers` WordLevel tokenizer),
 saves each as a diffusers-layout model directory with `save_pretrained`, and records the
-inputs and outputs of every stage in `expected.safetensors`, following /work/FIXTURE_SPEC.md
+inputs and outputs of every stage in `expected.safetensors`, following Training/reference/FIXTURES.md
 (the contract with the Swift tests). Also writes torch RNG goldens.
 
 Run from the repository root:  python3 Training/reference/make_fixtures.py
