@@ -1,0 +1,45 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A regular file mapped read-only into memory, unmapped when released. Weights are read straight
+/// from the page cache instead of being copied into a buffer first.
+///
+/// If another process truncates the file while it is mapped, touching the lost pages raises
+/// SIGBUS; model files are not expected to change under a running studio.
+final class SafeTensorsMappedFile: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+
+    init(url: URL) throws {
+        let path = url.path
+        let descriptor = url.withUnsafeFileSystemRepresentation { name in
+            name.map { open($0, O_RDONLY | O_CLOEXEC) } ?? -1
+        }
+        guard descriptor >= 0 else {
+            throw SafeTensorsError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw SafeTensorsError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            throw SafeTensorsError.cannotOpen(path: path, reason: (status.st_mode & S_IFMT) == S_IFDIR ? "it is a directory" : "it is not a regular file")
+        }
+        let size = Int(status.st_size)
+        guard size >= 8 else {
+            throw SafeTensorsError.invalidHeader(path: path, reason: "the file has \(size) bytes, fewer than the 8-byte header length")
+        }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+            throw SafeTensorsError.cannotOpen(path: path, reason: "cannot map it into memory: \(String(cString: strerror(errno)))")
+        }
+        bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+    }
+}
