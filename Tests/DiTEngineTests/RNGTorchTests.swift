@@ -76,3 +76,39 @@ final class RNGTorchTests: XCTestCase {
         XCTAssertEqual(bits(viaKind.normal(count: 17)), bits(draw(seed: 42, count: 17)))
     }
 }
+
+/// `TorchNormal` against every golden in Tests/Fixtures/reference/torch_randn.safetensors, written by
+/// Training/reference/make_fixtures.py (`torch.randn(N, generator=torch.Generator().manual_seed(S))`
+/// for N in {1, 5, 15, 16, 17, 100, 1031} and six seeds, plus shape [1, 4, 16, 16] for seed 42).
+final class RNGTorchFixtureTests: XCTestCase {
+    func testEveryGoldenIsReproducedBitForBit() throws {
+        let url = ReferenceCase.root.appendingPathComponent("torch_randn.safetensors")
+        let file = try SafeTensorsFile(url: url)
+        var checked = 0, paths: Set<String> = []
+        for name in file.tensorNames {
+            let parts = name.split(separator: ".")
+            guard parts.count == 3, parts[0] == "randn", parts[1].hasPrefix("seed"),
+                  let seed = UInt64(parts[1].dropFirst(4)) else {
+                XCTFail("unexpected tensor name \(name)")
+                continue
+            }
+            let expected = try file.floats(name)
+            var source = TorchNormal(seed: seed)
+            let actual: [Float]
+            if parts[2].hasPrefix("shape") {
+                let shape = parts[2].dropFirst(5).split(separator: "x").compactMap { Int($0) }
+                let tensor = source.normalTensor(shape: shape)
+                XCTAssertEqual(tensor.shape, file.info(name)?.shape, name)
+                actual = tensor.scalars
+            } else {
+                let count = try XCTUnwrap(Int(parts[2].dropFirst(1)), name)
+                actual = source.normal(count: count)
+                paths.insert(count < 16 ? "scalar" : (count % 16 == 0 ? "vector" : "vector+tail"))
+            }
+            XCTAssertEqual(actual.map(\.bitPattern), expected.map(\.bitPattern), name)
+            checked += 1
+        }
+        XCTAssertEqual(checked, 43, "6 seeds × 7 sizes + one shaped tensor")
+        XCTAssertEqual(paths, ["scalar", "vector", "vector+tail"])
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// Prompt → image with a loaded model: tokenise and encode the prompts, draw the initial noise,
+/// hand out a step-wise `GenerationRun`, and decode its result (the VAE step, for latent models,
+/// then 8-bit pixels). The generation contract is in DESIGN.md ("The generation contract").
+///
+/// Not safe for concurrent use (the model is not): one worker thread owns a pipeline.
+public final class GenerationPipeline {
+    public let model: DiffusionModel
+    /// The VAE decoder of a latent model; nil for a pixel-space model (or a latent model whose
+    /// decoder is not available: sampling works, `decode` throws).
+    public let decoder: (any LatentDecoder)?
+    public let geometry: ImageGeometry
+
+    /// Encodings of recent prompts (the empty prompt is used by nearly every run).
+    private var encodings: [String: (tokens: TokenizedText, conditioning: TextConditioning)] = [:]
+    private var encodingOrder: [String] = []
+    private let encodingCacheSize = 8
+
+    /// - Parameter decoder: the model's VAE for a latent model.
+    // TODO(AutoencoderKL): once DiTEngine has an `AutoencoderKL` conforming to `LatentDecoder`, load it
+    // here from `model.vaeDirectory` when `decoder` is nil, so latent models decode without the caller's help.
+    public init(model: DiffusionModel, decoder: (any LatentDecoder)? = nil) throws {
+        self.model = model
+        self.decoder = decoder
+        let factor: Int
+        if let decoder {
+            factor = decoder.downsamplingFactor
+        } else if let vae = model.vaeDirectory {
+            factor = try ImageGeometry.vaeDownsamplingFactor(vaeDirectory: vae)
+        } else {
+            factor = 1
+        }
+        geometry = ImageGeometry(transformer: model.transformer.config, downsamplingFactor: factor)
+    }
+
+    /// A latent model (with `vae/`) without a decoder cannot produce images.
+    public var canDecode: Bool { decoder != nil || model.vaeDirectory == nil }
+
+    /// A run ready to step, with the prompt warnings (unknown words, truncation) to show the user.
+    public struct Prepared {
+        public let run: GenerationRun
+        public let warnings: [PromptWarning]
+        public let request: GenerationRequest
+    }
+
+    /// Validates `request`, encodes its prompts and draws its noise.
+    public func prepare(_ request: GenerationRequest) throws -> Prepared {
+        try request.validate(for: geometry)
+        let contextLength = model.textEncoder.config.maxPositionEmbeddings
+        let conditional = try encode(request.prompt)
+        var warnings = PromptWarning.warnings(for: conditional.tokens, role: .prompt, contextLength: contextLength)
+        let unconditional: TextConditioning
+        if request.guidanceScale == 1 {
+            unconditional = conditional.conditioning  // unused: scale 1 runs the conditional branch only
+        } else {
+            let negative = try encode(request.negativePrompt)
+            warnings += PromptWarning.warnings(for: negative.tokens, role: .negativePrompt, contextLength: contextLength)
+            unconditional = negative.conditioning
+        }
+        let guidance = ClassifierFreeGuidance(scale: request.guidanceScale,
+                                              conditionalContext: conditional.conditioning.context,
+                                              conditionalPooled: conditional.conditioning.pooled,
+                                              unconditionalContext: unconditional.context,
+                                              unconditionalPooled: unconditional.pooled)
+        var noiseSource = request.noise.makeSource(seed: request.seed)
+        let noise = noiseSource.normalTensor(shape: geometry.noiseShape(width: request.width, height: request.height))
+        let run = GenerationRun(model: model.transformer, guidance: guidance, noise: noise,
+                                schedule: FlowMatchSchedule(steps: request.steps, shift: request.shift),
+                                sampler: request.sampler.makeSampler())
+        return Prepared(run: run, warnings: warnings, request: request)
+    }
+
+    /// The image `[1, 3, H, W]` (about [−1, 1]) for a sample or a predicted clean sample: the sample
+    /// itself for a pixel-space model, `decode(z / scaling_factor + shift_factor)` for a latent one.
+    public func decode(_ sample: Tensor) throws -> Tensor {
+        guard model.vaeDirectory != nil || decoder != nil else { return sample }
+        guard let decoder else {
+            throw GenerationError.latentDecoderUnavailable(vaeDirectory: model.vaeDirectory?.path ?? model.directory.path)
+        }
+        let scale = decoder.scalingFactor, shift = decoder.shiftFactor
+        var latents = sample
+        latents.withUnsafeMutableBufferPointer { values in
+            for i in values.indices { values[i] = values[i] / scale + shift }
+        }
+        return try decoder.decode(latents)
+    }
+
+    /// 8-bit RGB bytes (H × W × 3) for a sample, through `decode`.
+    public func rgb8(_ sample: Tensor) throws -> [UInt8] {
+        PixelConversion.rgb8(try decode(sample))
+    }
+
+    /// The result of a complete generation.
+    public struct Output: Sendable {
+        public let request: GenerationRequest
+        /// H × W × 3 bytes.
+        public let pixels: [UInt8]
+        public let width: Int
+        public let height: Int
+        /// The final sample (latents for a latent model).
+        public let sample: Tensor
+        public let warnings: [PromptWarning]
+    }
+
+    /// Runs `request` to the end, calling `onStep` after every step (return false to stop: then the
+    /// result is nil). `onPrepared` sees the prepared run (and its warnings) before the first step.
+    public func generate(_ request: GenerationRequest,
+                         onStep: (StepResult) throws -> Bool = { _ in true },
+                         onPrepared: (Prepared) throws -> Void = { _ in }) throws -> Output? {
+        if !canDecode {
+            throw GenerationError.latentDecoderUnavailable(vaeDirectory: model.vaeDirectory?.path ?? model.directory.path)
+        }
+        let prepared = try prepare(request)
+        try onPrepared(prepared)
+        let run = prepared.run
+        try run.run(onStep: onStep)
+        guard run.isFinished else { return nil }
+        let pixels = try rgb8(run.sample)
+        return Output(request: request, pixels: pixels, width: request.width, height: request.height,
+                      sample: run.sample, warnings: prepared.warnings)
+    }
+
+    private func encode(_ prompt: String) throws -> (tokens: TokenizedText, conditioning: TextConditioning) {
+        if let cached = encodings[prompt] { return cached }
+        let encoded = try model.encode(prompt: prompt)
+        encodings[prompt] = encoded
+        encodingOrder.append(prompt)
+        if encodingOrder.count > encodingCacheSize {
+            encodings[encodingOrder.removeFirst()] = nil
+        }
+        return encoded
+    }
+}

@@ -1,2 +1,0 @@
-import DiTEngine
-print("dit-studio \(DiTEngineInfo.version)")
