@@ -1,0 +1,71 @@
+# DiT Studio — two commands set up a fresh Debian/Ubuntu machine:
+#   make run    install system packages if missing, build (release), start dit-studio
+#   make test   install system packages if missing, build and run every test
+# Other targets: make deps · make build · make clean
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := run
+
+SWIFT ?= swift
+# System libraries the package links (OpenBLAS, libpng, ncursesw), pkg-config to find them,
+# and tmux for the terminal tests.
+APT_PACKAGES := libncursesw5-dev libopenblas-dev libpng-dev pkg-config tmux
+PKG_CONFIG_MODULES := openblas libpng ncursesw
+
+# Tests build optimised by default: numerical engine tests are many times slower in debug, and a
+# release build of the whole package (measured on this project's 2-core machines) is what keeps
+# CI fastest end to end. `make test TEST_MODE=debug` builds them in debug instead.
+TEST_MODE ?= release
+ifeq ($(TEST_MODE),release)
+TEST_FLAGS := -c release -Xswiftc -enable-testing
+else
+TEST_FLAGS := -c debug
+endif
+# Tests get their own build folder: -enable-testing changes every module's flags, and sharing
+# .build would rebuild everything whenever one alternates between `make run` and `make test`.
+TEST_BUILD_DIR ?= .build-test
+
+.PHONY: deps build run test clean
+
+## deps: install the system packages the build and tests need, if any is missing
+deps:
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+	  for package in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" \
+	      || missing="$$missing $$package"; \
+	  done; \
+	else \
+	  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKG_CONFIG_MODULES) \
+	    && command -v tmux >/dev/null 2>&1 || missing=" $(APT_PACKAGES)"; \
+	fi; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "Installing system packages:$$missing"; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "error: missing system packages:$$missing" >&2; \
+	  echo "Install them with your package manager (Debian/Ubuntu: apt-get install$$missing), then run make again." >&2; \
+	  exit 1; \
+	fi
+
+## build: release build of dit-studio
+build: deps
+	$(SWIFT) build -c release --product dit-studio
+
+## run: build and start dit-studio
+run: build
+	.build/release/dit-studio
+
+## test: build everything and run all tests (prints the test count)
+test: deps
+	$(SWIFT) build $(TEST_FLAGS) --scratch-path $(TEST_BUILD_DIR) --build-tests
+	$(SWIFT) test $(TEST_FLAGS) --scratch-path $(TEST_BUILD_DIR) --skip-build 2>&1 | tee $(TEST_BUILD_DIR)/test.log
+	@echo "Test summary: $$(grep -E '^[[:space:]]*Executed [0-9]+ tests?' $(TEST_BUILD_DIR)/test.log | tail -1 | sed 's/^[[:space:]]*//')"
+
+## clean: remove build folders
+clean:
+	rm -rf .build $(TEST_BUILD_DIR)
