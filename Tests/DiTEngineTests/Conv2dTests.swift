@@ -1,0 +1,104 @@
+import Foundation
+import XCTest
+@testable import DiTEngine
+
+/// Conv2d against torch. Inputs and weights are `seq(n, a, b, s)` = float32(sin(i·a + b)·s), made
+/// the same way on both sides; expected values printed by torch 2.13 (CPU), e.g.
+///   seq = lambda n, a, b, s: torch.tensor((np.sin(np.arange(n)*a + b)*s).astype(np.float32))
+///   x = seq(80, .37, .1, 1).reshape(2,2,4,5); w = seq(54, .21, .5, .4).reshape(3,2,3,3); b = seq(3, 1.3, .2, .1)
+///   F.conv2d(x, w, b, padding=1).flatten().tolist()
+final class Conv2dTests: XCTestCase {
+    static func seq(_ shape: [Int], _ a: Double, _ b: Double, _ s: Double) -> Tensor {
+        let n = Tensor.elementCount(shape)
+        return Tensor(shape: shape, values: (0..<n).map { Float(sin(Double($0) * a + b) * s) })
+    }
+
+    static func conv(out: Int, in inChannels: Int, kernel: Int, stride: Int = 1, padding: Conv2d.Padding) -> Conv2d {
+        Conv2d(weight: seq([out, inChannels, kernel, kernel], 0.21, 0.5, 0.4), bias: seq([out], 1.3, 0.2, 0.1),
+               stride: stride, padding: padding)
+    }
+
+    func testThreeByThreePaddedBatchOfTwoMatchesTorch() {
+        let x = Self.seq([2, 2, 4, 5], 0.37, 0.1, 1)
+        let y = Self.conv(out: 3, in: 2, kernel: 3, padding: .uniform(1))(x)
+        XCTAssertEqual(y.shape, [2, 3, 4, 5])
+        // F.conv2d(x, w, b, padding=1)
+        let expected: [Float] = [0.7452278, 1.469084, 1.747873, 1.792786, 1.12214, 1.219979, 1.579485, 1.111503, 0.4957732, -0.01715977, -0.6420587, -1.373411, -1.721382, -1.833682, -1.157757, -1.162962, -1.538552, -1.079753, -0.4721245, 0.03974015, 0.1178796, -0.3879588, -0.9666966, -1.401096, -1.03956, -1.102449, -1.794608, -1.703626, -1.368565, -0.6173812, 0.02194311, 0.5228906, 1.163012, 1.659227, 1.305135, 1.210364, 1.879243, 1.806295, 1.502375, 0.788696, -0.7209806, -0.6324135, 0.01830267, 0.6710758, 0.7610606, 0.7642272, 1.516392, 1.838248, 1.91584, 1.222303, 0.8203886, 0.7471736, 0.06704964, -0.6176153, -0.7248375, -0.5674198, -1.266111, -1.607751, -1.727255, -1.092886, 0.316636, -0.0504255, -0.6906623, -1.234732, -1.036305, -0.9902, -1.729894, -1.833015, -1.685358, -0.9313759, -0.4073295, -0.08681159, 0.5896974, 1.189083, 1.04101, 1.010689, 1.749052, 1.858824, 1.719703, 0.9839988, -0.8414364, -0.9336185, -0.3482322, 0.2977863, 0.5671711, 0.5040436, 1.184327, 1.673806, 1.950244, 1.367401, 1.151021, 1.29713, 0.683965, -0.008270793, -0.3263361, -0.248856, -0.8917782, -1.361127, -1.632753, -1.100081, 1.248361, 1.763475, 1.463528, 0.9700328, 0.3389486, 0.3942325, 0.04132751, -0.6416987, -1.23334, -1.051223, -1.227744, -1.782926, -1.474635, -0.9622261, -0.3033113, -0.3974307, -0.1032013, 0.5408435, 1.116222, 0.9964053]
+        assertClose(y, Tensor(shape: [2, 3, 4, 5], values: expected), tolerance: 1e-5, "conv 3×3 pad 1")
+    }
+
+    func testDiffusersDownsamplePaddingOnOddHeightMatchesTorch() {
+        let x = Self.seq([1, 2, 5, 6], 0.37, 0.1, 1)
+        let conv = Self.conv(out: 3, in: 2, kernel: 3, stride: 2, padding: Downsample2D.padding)
+        XCTAssertEqual(conv.outputSize(height: 5, width: 6)?.height, 2)
+        XCTAssertEqual(conv.outputSize(height: 5, width: 6)?.width, 3)
+        let y = conv(x)
+        XCTAssertEqual(y.shape, [1, 3, 2, 3])
+        // F.conv2d(F.pad(x, (0, 1, 0, 1)), w, b, stride=2)
+        let expected: [Float] = [-0.5301293, 0.1622321, 0.4327027, -0.6156541, -0.9541981, -0.6578177, 0.009546615, -0.5350608, -0.4963473, 0.935613, 0.8112923, 0.4330471, 0.7283692, 0.9106972, 0.5780492, -0.6734537, -0.1352392, 0.1758768]
+        assertClose(y, Tensor(shape: [1, 3, 2, 3], values: expected), tolerance: 1e-5, "downsample conv")
+    }
+
+    func testStrideTwoWithUniformPaddingMatchesTorch() {
+        let x = Self.seq([1, 2, 5, 5], 0.37, 0.1, 1)
+        let y = Self.conv(out: 2, in: 2, kernel: 3, stride: 2, padding: .uniform(1))(x)
+        XCTAssertEqual(y.shape, [1, 2, 3, 3])
+        // F.conv2d(x, w, b, stride=2, padding=1)
+        let expected: [Float] = [1.380661, 1.830889, 0.6875446, -1.131506, -1.200531, -0.07347484, 0.8988062, 1.333265, 0.5043021, -1.158934, -2.089045, -1.078918, 0.7811865, 1.406746, 0.7059895, -0.704392, -1.777429, -1.132757]
+        assertClose(y, Tensor(shape: [1, 2, 3, 3], values: expected), tolerance: 1e-5, "conv stride 2 pad 1")
+    }
+
+    func testPointwiseBatchOfTwoMatchesTorch() {
+        let x = Self.seq([2, 3, 2, 2], 0.37, 0.1, 1)
+        let conv = Self.conv(out: 2, in: 3, kernel: 1, padding: .uniform(0))
+        XCTAssertTrue(conv.isPointwise)
+        // F.conv2d(x, w, b) with w = seq(6, .21, .5, .4).reshape(2,3,1,1)
+        let expected: [Float] = [0.3256718, 0.2584122, 0.1588665, 0.04050798, 0.5578368, 0.5115733, 0.4095713, 0.2656365, 0.06161711, 0.1778259, 0.2726558, 0.3332718, 0.01716192, 0.1864013, 0.3439127, 0.4683778]
+        assertClose(conv(x), Tensor(shape: [2, 2, 2, 2], values: expected), tolerance: 1e-6, "conv 1×1")
+    }
+
+    func testOutputChannelLimitComputesTheLeadingChannelsOnly() {
+        let x = Self.seq([2, 3, 2, 2], 0.37, 0.1, 1)
+        let conv = Self.conv(out: 2, in: 3, kernel: 1, padding: .uniform(0))
+        let full = conv(x)
+        var firstOnly = Tensor(shape: [2, 1, 2, 2], repeating: .nan)
+        var columns = Tensor(shape: [0])
+        conv.apply(input: x.readPointer, batch: 2, height: 2, width: 2, output: firstOnly.writePointer(),
+                   columns: &columns, outputChannelLimit: 1)
+        // Channel 0 of each batch item, packed as a 1-channel tensor.
+        XCTAssertEqual(firstOnly.scalars, Array(full.scalars[0..<4]) + Array(full.scalars[8..<12]))
+    }
+
+    func testAccumulateAddsOntoTheOutput() {
+        let x = Self.seq([2, 2, 4, 5], 0.37, 0.1, 1)
+        let conv = Self.conv(out: 3, in: 2, kernel: 3, padding: .uniform(1))
+        let plain = conv(x)
+        let residual = Self.seq([2, 3, 4, 5], 0.13, 0.7, 2)
+        var output = residual
+        var columns = Tensor(shape: [0])
+        conv.apply(x, into: &output, columns: &columns, accumulate: true)
+        assertClose(output, plain + residual, tolerance: 1e-6, "accumulated conv")
+    }
+
+    func testTooSmallInputHasNoOutputSize() {
+        let conv = Self.conv(out: 1, in: 1, kernel: 3, stride: 2, padding: Downsample2D.padding)
+        XCTAssertNil(conv.outputSize(height: 1, width: 8))  // padded to 2 rows < 3
+        XCTAssertNotNil(conv.outputSize(height: 2, width: 2))
+        XCTAssertNil(conv.outputSize(height: 0, width: 4))
+    }
+
+    func testNearestUpsampleRepeatsEveryPixelTwiceInBothDirections() {
+        // F.interpolate(x, scale_factor=2.0, mode="nearest") maps output (y, x) to input (y // 2, x // 2).
+        let x = Tensor(shape: [1, 2, 2, 3], values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+        var y = Tensor(shape: [0])
+        Upsample2D.nearest2x(x, into: &y)
+        XCTAssertEqual(y.shape, [1, 2, 4, 6])
+        for c in 0..<2 {
+            for row in 0..<4 {
+                for col in 0..<6 {
+                    XCTAssertEqual(y[0, c, row, col], x[0, c, row / 2, col / 2])
+                }
+            }
+        }
+    }
+}
