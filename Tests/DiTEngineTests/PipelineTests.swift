@@ -3,7 +3,7 @@ import XCTest
 @testable import DiTEngine
 
 /// The pipeline's own behaviour on a small reference model (sd3_basic): validation, warnings,
-/// guidance branches, stopping, determinism, metadata.
+/// guidance branches, stopping, determinism.
 final class PipelineTests: XCTestCase {
     private func pipeline() throws -> GenerationPipeline {
         try GenerationPipeline(model: DiffusionModel(directory: ReferenceCase.root.appendingPathComponent("sd3_basic")))
@@ -89,18 +89,5 @@ final class PipelineTests: XCTestCase {
         let heun = try XCTUnwrap(p.generate(request)).sample
         XCTAssertTrue(heun.isFinite)
         XCTAssertNotEqual(heun.scalars, euler.scalars)
-    }
-
-    func testInfoTextIsA1111Style() {
-        var request = GenerationRequest(prompt: "a red circle", negativePrompt: "", seed: 42, steps: 20,
-                                        guidanceScale: 4, shift: 3, sampler: .euler, noise: .torch, width: 64, height: 48)
-        XCTAssertEqual(request.infoText(modelName: "shapes-mmdit"),
-                       "a red circle\nSteps: 20, Sampler: Euler, CFG scale: 4.0, Seed: 42, Size: 64x48, Model: shapes-mmdit, Shift: 3.0, RNG: torch")
-        request.negativePrompt = "blurry"
-        request.sampler = .heun
-        request.noise = .native
-        request.guidanceScale = 5.5
-        XCTAssertEqual(request.infoText(modelName: "my, model"),
-                       "a red circle\nNegative prompt: blurry\nSteps: 20, Sampler: Heun, CFG scale: 5.5, Seed: 42, Size: 64x48, Model: \"my, model\", Shift: 3.0, RNG: native")
     }
 }

@@ -1,0 +1,287 @@
+import ArgumentParser
+import DiTEngine
+import Foundation
+
+/// `dit-studio bench`: how fast the engine is on this machine, against the machine's own sgemm
+/// peak and (with `--compare`) PyTorch eager on the same weights, size, steps, CFG and threads.
+/// A benchmark, not a test: numbers depend on the machine and on what else runs on it.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time a transformer forward and a full generation; compare with sgemm and PyTorch.",
+        discussion: """
+            Prints: the measured sgemm peak (1024³, best of a few), one transformer forward at the \
+            guided batch (median), its effective GFLOP/s (matrix-product FLOPs counted from the \
+            config, attention included), the sampling loop alone and a full generation (median of \
+            --runs), and one whole `dit-studio generate` process. With --compare it runs \
+            `python3 Benchmarks/pytorch_baseline.py` once with the same settings and prints the \
+            Swift/PyTorch time ratios (below 1: Swift is faster).
+            """
+    )
+
+    @Option(help: "Model directory in the diffusers layout (required for now).", completion: .directory)
+    var model: String?
+
+    @Option(help: "Sampling steps.")
+    var steps: Int = 20
+
+    @Option(help: "Threads for BLAS (and for PyTorch with --compare).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Image size WxH in pixels (default: the model's sample size).")
+    var size: ImageSizeOption?
+
+    @Option(help: "Classifier-free guidance scale (1 = one branch, batch 1).")
+    var cfg: Float = 4.0
+
+    @Option(help: "Repetitions for the medians.")
+    var runs: Int = 3
+
+    @Option(help: "The prompt to generate.")
+    var prompt: String = "a red circle in the center on a white background"
+
+    @Flag(help: "Also run Benchmarks/pytorch_baseline.py and print Swift/PyTorch ratios.")
+    var compare = false
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1 (got \(runs))") }
+        guard cfg.isFinite, cfg >= 0 else { throw ValidationError("--cfg must be a number ≥ 0 (got \(cfg))") }
+        try validateModelAndSize(model: model, size: size)
+    }
+
+    func run() throws {
+        BLAS.setThreads(threads)
+        let modelURL = URL(fileURLWithPath: model ?? ".")
+
+        let loadStart = Date()
+        let loaded = try DiffusionModel(directory: modelURL)
+        let loadMs = Date().timeIntervalSince(loadStart) * 1000
+        let pipeline = try GenerationPipeline(model: loaded)
+        let imageSize = try size ?? ModelFacts.defaultSize(modelDirectory: modelURL, geometry: pipeline.geometry)
+        let shift = try ModelFacts.defaultShift(modelDirectory: modelURL)
+        let request = GenerationRequest(prompt: prompt, seed: 0, steps: steps, guidanceScale: cfg, shift: shift,
+                                        sampler: .euler, noise: .torch, width: imageSize.width, height: imageSize.height)
+        let config = loaded.transformer.config
+        let noiseShape = pipeline.geometry.noiseShape(width: imageSize.width, height: imageSize.height)
+        let imageTokens = (noiseShape[2] / config.patchSize) * (noiseShape[3] / config.patchSize)
+        let textTokens = loaded.textEncoder.config.maxPositionEmbeddings
+        let guidance = try pipeline.prepare(request).run.guidance
+        let batch = guidance.context.shape[0]
+        let parameters = (try? SafeTensorsFile(url: ModelDirectory(url: modelURL).transformerWeightsURL).parameterCount) ?? 0
+
+        print("dit-studio bench: \(modelURL.standardizedFileURL.lastPathComponent) "
+              + "(\(String(format: "%.2f", Double(parameters) / 1e6))M-parameter transformer), \(imageSize) → "
+              + "\(noiseShape.dropFirst().map(String.init).joined(separator: "×")) sampled, \(imageTokens) image + "
+              + "\(textTokens) text tokens, batch \(batch) (cfg \(cfg)), \(steps) steps, \(threads) thread(s), "
+              + "\(ProcessInfo.processInfo.activeProcessorCount) core(s)")
+
+        let peak = Self.sgemmPeak()
+        print(row("sgemm 1024³ (best of 5)", String(format: "%8.1f GFLOP/s", peak)))
+        print(row("model load", String(format: "%8.1f ms", loadMs)))
+
+        // One transformer forward at the guided batch.
+        var noise = TorchNormal(seed: 1)
+        let x = noise.normalTensor(shape: [batch] + noiseShape.dropFirst())
+        let timesteps = [Float](repeating: 500, count: batch)
+        _ = try loaded.transformer.forward(x: x, timesteps: timesteps, context: guidance.context, pooled: guidance.pooled)
+        let forwardMs = try Self.median(max(runs, 5)) {
+            _ = try loaded.transformer.forward(x: x, timesteps: timesteps, context: guidance.context, pooled: guidance.pooled)
+        }
+        let flops = Self.forwardFLOPs(config, batch: batch, imageTokens: imageTokens, textTokens: textTokens)
+        let gflops = flops / (forwardMs / 1000) / 1e9
+        print(row("transformer forward (batch \(batch))",
+                  String(format: "%8.2f ms  %6.1f GFLOP/s effective = %.0f%% of sgemm peak (%.3f GFLOP per forward)",
+                         forwardMs, gflops, 100 * gflops / peak, flops / 1e9)))
+
+        // The sampling loop alone (prompts encoded, noise drawn), then a whole generation.
+        var loopMs: [Double] = []
+        for _ in 0..<runs {
+            let prepared = try pipeline.prepare(request)
+            let start = Date()
+            try prepared.run.run()
+            loopMs.append(Date().timeIntervalSince(start) * 1000)
+        }
+        let loop = Self.median(loopMs)
+        print(row("sampling loop (\(steps) steps)",
+                  String(format: "%8.1f ms  %6.2f it/s (%.2f ms/step)", loop, Double(steps) * 1000 / loop, loop / Double(steps))))
+        var generationMs: Double?
+        if pipeline.canDecode {
+            let ms = try Self.median(runs) { _ = try pipeline.generate(request) }
+            generationMs = ms
+            print(row("full generation (encode, loop, decode)", String(format: "%8.1f ms", ms)))
+        } else {
+            print(row("full generation", "not timed: latent model and this build has no VAE decoder (AutoencoderKL)"))
+        }
+
+        // The whole command-line process, as a user runs it.
+        var processMs: Double?
+        if pipeline.canDecode {
+            processMs = try timeGenerateProcess(modelURL: modelURL, size: imageSize, shift: shift)
+            if let processMs {
+                print(row("`dit-studio generate` process (whole)", String(format: "%8.1f ms", processMs)))
+            }
+        }
+
+        if compare {
+            try comparePyTorch(modelURL: modelURL, size: imageSize, shift: shift,
+                               forwardMs: forwardMs, loopMs: loop, generationMs: generationMs, processMs: processMs)
+        }
+    }
+
+    private func row(_ label: String, _ value: String) -> String {
+        label.padding(toLength: 40, withPad: " ", startingAt: 0) + value
+    }
+
+    // MARK: - Measurements
+
+    /// The best of five 1024×1024×1024 sgemms, in GFLOP/s.
+    static func sgemmPeak(size n: Int = 1024, repetitions: Int = 5) -> Double {
+        var source = PhiloxNormal(seed: 1)
+        var a = source.normal(count: n * n)
+        let b = source.normal(count: n * n)
+        var c = [Float](repeating: 0, count: n * n)
+        var best = Double.infinity
+        for _ in 0..<(repetitions + 1) {  // the first run warms caches and threads
+            let start = Date()
+            a.withUnsafeMutableBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        BLAS.sgemm(m: n, n: n, k: n, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n,
+                                   c: pc.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            best = min(best, Date().timeIntervalSince(start))
+        }
+        return 2 * Double(n * n * n) / best / 1e9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    /// The median wall time of `runs` calls of `body`, in milliseconds.
+    static func median(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = Date()
+            try body()
+            times.append(Date().timeIntervalSince(start) * 1000)
+        }
+        return median(times)
+    }
+
+    /// Matrix-product FLOPs (2·M·N·K each, attention's QKᵀ and AV included) of one SD3 forward.
+    static func forwardFLOPs(_ c: SD3TransformerConfig, batch: Int, imageTokens: Int, textTokens: Int) -> Double {
+        let b = Double(batch), n = Double(imageTokens), l = Double(textTokens), d = Double(c.innerDim)
+        let p2 = Double(c.patchSize * c.patchSize)
+        func mm(_ m: Double, _ k: Double, _ o: Double) -> Double { 2 * m * k * o }
+        var total = mm(b * n, Double(c.inChannels) * p2, d)                         // patch embedding
+        total += mm(b, 256, d) + mm(b, d, d)                                       // timestep MLP
+        total += mm(b, Double(c.pooledProjectionDim), d) + mm(b, d, d)             // pooled text MLP
+        total += mm(b * l, Double(c.jointAttentionDim), d)                         // context embedder
+        for index in 0..<c.numLayers {
+            let last = index == c.numLayers - 1
+            let dual = c.dualAttentionLayers.contains(index)
+            total += mm(b, d, (dual ? 9 : 6) * d)                                  // adaLN-Zero (image)
+            total += mm(b, d, (last ? 2 : 6) * d)                                  // adaLN (text)
+            total += 3 * mm(b * n, d, d) + 3 * mm(b * l, d, d)                     // q, k, v
+            total += 2 * mm(b * (n + l), d, n + l)                                 // QKᵀ and AV over all heads
+            total += mm(b * n, d, d) + (last ? 0 : mm(b * l, d, d))                // output projections
+            if dual {
+                total += 4 * mm(b * n, d, d) + 2 * mm(b * n, d, n)                 // second, image-only attention
+            }
+            total += 2 * mm(b * n, d, 4 * d) + (last ? 0 : 2 * mm(b * l, d, 4 * d)) // feed-forward (×4)
+        }
+        total += mm(b, d, 2 * d)                                                   // output adaLN
+        total += mm(b * n, d, p2 * Double(c.outChannels))                          // output projection
+        return total
+    }
+
+    /// Runs this executable's `generate` once (OpenBLAS on `threads` threads) and times it.
+    private func timeGenerateProcess(modelURL: URL, size: ImageSizeOption, shift: Double) throws -> Double? {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("dit-bench-\(getpid()).png")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["generate", prompt, "--model", modelURL.path, "--seed", "0", "--steps", String(steps),
+                             "--cfg", String(cfg), "--shift", String(shift), "--size", size.description,
+                             "--out", output.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = String(threads)
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let start = Date()
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            print(row("`dit-studio generate` process", "failed with status \(process.terminationStatus)"))
+            return nil
+        }
+        return Date().timeIntervalSince(start) * 1000
+    }
+
+    // MARK: - PyTorch
+
+    /// `Benchmarks/pytorch_baseline.py` from the current directory or above the executable.
+    private func baselineScript() -> URL? {
+        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(directory)
+            directory = directory.deletingLastPathComponent()
+        }
+        return candidates.map { $0.appendingPathComponent("Benchmarks/pytorch_baseline.py") }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    private func comparePyTorch(modelURL: URL, size: ImageSizeOption, shift: Double, forwardMs: Double,
+                                loopMs: Double, generationMs: Double?, processMs: Double?) throws {
+        guard let script = baselineScript() else {
+            print("PyTorch comparison skipped: Benchmarks/pytorch_baseline.py not found (run from the repository root)")
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, "--model", modelURL.path, "--steps", String(steps),
+                             "--threads", String(threads), "--size", size.description, "--cfg", String(cfg),
+                             "--shift", String(shift), "--runs", String(runs), "--prompt", prompt]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch {
+            print("PyTorch comparison skipped: cannot run python3 (\(error.localizedDescription))")
+            return
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        guard process.terminationStatus == 0, let last = lines.last,
+              let json = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
+              let torchForward = json["forward_ms"] as? Double, let torchLoop = json["loop_ms"] as? Double else {
+            print("PyTorch comparison failed: pytorch_baseline.py exited with status \(process.terminationStatus)")
+            return
+        }
+        print("PyTorch eager (\(json["torch"] as? String ?? "?"), same model, size, steps, cfg, \(threads) thread(s)), one run:")
+        print(row("  transformer forward (batch \(batch(json)))", String(format: "%8.2f ms", torchForward)))
+        print(row("  sampling loop (\(steps) steps)",
+                  String(format: "%8.1f ms  %6.2f it/s", torchLoop, Double(steps) * 1000 / torchLoop)))
+        print("time ratio Swift / PyTorch (below 1: Swift is faster):")
+        print(row("  transformer forward", String(format: "%8.2f", forwardMs / torchForward)))
+        print(row("  sampling loop vs sampling loop", String(format: "%8.2f", loopMs / torchLoop)))
+        if let generationMs {
+            print(row("  full generation vs sampling loop", String(format: "%8.2f", generationMs / torchLoop)))
+        }
+        if let processMs {
+            print(row("  whole generate process vs loop", String(format: "%8.2f", processMs / torchLoop)))
+        }
+    }
+
+    private func batch(_ json: [String: Any]) -> Int { json["batch"] as? Int ?? 0 }
+}
