@@ -106,22 +106,13 @@ struct BenchCommand: ParsableCommand {
         let loop = Self.median(loopMs)
         print(row("sampling loop (\(steps) steps)",
                   String(format: "%8.1f ms  %6.2f it/s (%.2f ms/step)", loop, Double(steps) * 1000 / loop, loop / Double(steps))))
-        var generationMs: Double?
-        if pipeline.canDecode {
-            let ms = try Self.median(runs) { _ = try pipeline.generate(request) }
-            generationMs = ms
-            print(row("full generation (encode, loop, decode)", String(format: "%8.1f ms", ms)))
-        } else {
-            print(row("full generation", "not timed: latent model and this build has no VAE decoder (AutoencoderKL)"))
-        }
+        let generationMs = try Self.median(runs) { _ = try pipeline.generate(request) }
+        print(row("full generation (encode, loop, decode)", String(format: "%8.1f ms", generationMs)))
 
         // The whole command-line process, as a user runs it.
-        var processMs: Double?
-        if pipeline.canDecode {
-            processMs = try timeGenerateProcess(modelURL: modelURL, size: imageSize, shift: shift)
-            if let processMs {
-                print(row("`dit-studio generate` process (whole)", String(format: "%8.1f ms", processMs)))
-            }
+        let processMs = try timeGenerateProcess(modelURL: modelURL, size: imageSize, shift: shift)
+        if let processMs {
+            print(row("`dit-studio generate` process (whole)", String(format: "%8.1f ms", processMs)))
         }
 
         if compare {
@@ -242,7 +233,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func comparePyTorch(modelURL: URL, size: ImageSizeOption, shift: Double, forwardMs: Double,
-                                loopMs: Double, generationMs: Double?, processMs: Double?) throws {
+                                loopMs: Double, generationMs: Double, processMs: Double?) throws {
         guard let script = baselineScript() else {
             print("PyTorch comparison skipped: Benchmarks/pytorch_baseline.py not found (run from the repository root)")
             return
@@ -275,9 +266,7 @@ struct BenchCommand: ParsableCommand {
         print("time ratio Swift / PyTorch (below 1: Swift is faster):")
         print(row("  transformer forward", String(format: "%8.2f", forwardMs / torchForward)))
         print(row("  sampling loop vs sampling loop", String(format: "%8.2f", loopMs / torchLoop)))
-        if let generationMs {
-            print(row("  full generation vs sampling loop", String(format: "%8.2f", generationMs / torchLoop)))
-        }
+        print(row("  full generation vs sampling loop", String(format: "%8.2f", generationMs / torchLoop)))
         if let processMs {
             print(row("  whole generate process vs loop", String(format: "%8.2f", processMs / torchLoop)))
         }

@@ -6,8 +6,6 @@ public enum GenerationError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidRequest(String)
     /// NaN or ±∞ appeared at `step` (1-based) of `total`; `stage` says where (model output, sample).
     case nonFiniteValue(step: Int, total: Int, stage: String)
-    /// The model has a `vae/` (a latent model) but no latent decoder is available to this engine.
-    case latentDecoderUnavailable(vaeDirectory: String)
 
     public var description: String {
         switch self {
@@ -17,9 +15,6 @@ public enum GenerationError: Error, Equatable, Sendable, CustomStringConvertible
             return "step \(step) of \(total): the \(stage) contains NaN or infinite values; the run was stopped "
                 + "instead of saving a broken image (try a lower --cfg, more --steps or another seed; if it happens "
                 + "for every prompt, the model's weights are probably damaged)"
-        case .latentDecoderUnavailable(let directory):
-            return "\(directory): this is a latent model (it has a VAE), but this build cannot decode latents yet "
-                + "(no AutoencoderKL); use a pixel-space model (no vae/ folder)"
         }
     }
 

@@ -2,13 +2,12 @@ import Foundation
 
 /// Prompt → image with a loaded model: tokenise and encode the prompts, draw the initial noise,
 /// hand out a step-wise `GenerationRun`, and decode its result (the VAE step, for latent models,
-/// then 8-bit pixels). The generation contract is in DESIGN.md ("The generation contract").
+/// then 8-bit pixels; `decode` also serves the per-step x₀ previews). The generation contract is in DESIGN.md ("The generation contract").
 ///
 /// Not safe for concurrent use (the model is not): one worker thread owns a pipeline.
 public final class GenerationPipeline {
     public let model: DiffusionModel
-    /// The VAE decoder of a latent model; nil for a pixel-space model (or a latent model whose
-    /// decoder is not available: sampling works, `decode` throws).
+    /// The VAE decoder of a latent model; nil for a pixel-space model.
     public let decoder: (any LatentDecoder)?
     public let geometry: ImageGeometry
 
@@ -17,25 +16,18 @@ public final class GenerationPipeline {
     private var encodingOrder: [String] = []
     private let encodingCacheSize = 8
 
-    /// - Parameter decoder: the model's VAE for a latent model.
-    // TODO(AutoencoderKL): once DiTEngine has an `AutoencoderKL` conforming to `LatentDecoder`, load it
-    // here from `model.vaeDirectory` when `decoder` is nil, so latent models decode without the caller's help.
+    /// - Parameter decoder: the decoder of a latent model; by default the `AutoencoderKL` in the
+    ///   model's `vae/` is loaded. Ignored for a pixel-space model.
     public init(model: DiffusionModel, decoder: (any LatentDecoder)? = nil) throws {
         self.model = model
-        self.decoder = decoder
-        let factor: Int
-        if let decoder {
-            factor = decoder.downsamplingFactor
-        } else if let vae = model.vaeDirectory {
-            factor = try ImageGeometry.vaeDownsamplingFactor(vaeDirectory: vae)
+        if let vae = model.vaeDirectory {
+            self.decoder = try decoder ?? AutoencoderKL(directory: vae)
         } else {
-            factor = 1
+            self.decoder = nil
         }
-        geometry = ImageGeometry(transformer: model.transformer.config, downsamplingFactor: factor)
+        geometry = ImageGeometry(transformer: model.transformer.config,
+                                 downsamplingFactor: self.decoder?.downsamplingFactor ?? 1)
     }
-
-    /// A latent model (with `vae/`) without a decoder cannot produce images.
-    public var canDecode: Bool { decoder != nil || model.vaeDirectory == nil }
 
     /// A run ready to step, with the prompt warnings (unknown words, truncation) to show the user.
     public struct Prepared {
@@ -74,10 +66,7 @@ public final class GenerationPipeline {
     /// The image `[1, 3, H, W]` (about [−1, 1]) for a sample or a predicted clean sample: the sample
     /// itself for a pixel-space model, `decode(z / scaling_factor + shift_factor)` for a latent one.
     public func decode(_ sample: Tensor) throws -> Tensor {
-        guard model.vaeDirectory != nil || decoder != nil else { return sample }
-        guard let decoder else {
-            throw GenerationError.latentDecoderUnavailable(vaeDirectory: model.vaeDirectory?.path ?? model.directory.path)
-        }
+        guard let decoder else { return sample }
         let scale = decoder.scalingFactor, shift = decoder.shiftFactor
         var latents = sample
         latents.withUnsafeMutableBufferPointer { values in
@@ -108,9 +97,6 @@ public final class GenerationPipeline {
     public func generate(_ request: GenerationRequest,
                          onStep: (StepResult) throws -> Bool = { _ in true },
                          onPrepared: (Prepared) throws -> Void = { _ in }) throws -> Output? {
-        if !canDecode {
-            throw GenerationError.latentDecoderUnavailable(vaeDirectory: model.vaeDirectory?.path ?? model.directory.path)
-        }
         let prepared = try prepare(request)
         try onPrepared(prepared)
         let run = prepared.run
