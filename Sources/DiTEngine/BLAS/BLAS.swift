@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// The engine's only door to OpenBLAS: single-precision matrix products and the thread count.
 ///
@@ -88,6 +89,54 @@ public enum BLAS {
 
     /// Sets the number of threads OpenBLAS uses (process-wide; call before work starts).
     public static func setThreads(_ count: Int) {
+        selectKernelsForThisCPU()
         openblas_set_num_threads(Int32(max(1, count)))
+    }
+
+    /// The OpenBLAS kernel family in use (e.g. `"Haswell"`, `"SkylakeX"`; `"Prescott"` is its
+    /// fallback for CPUs it does not recognise).
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// Makes OpenBLAS use the kernels this CPU supports when its own detection failed.
+    ///
+    /// OpenBLAS 0.3.21 (Debian 12) does not recognise some current Xeons (they report the generic
+    /// model name "Intel Xeon Processor") and falls back to its SSE3 "Prescott" kernels, which run
+    /// sgemm 2–3× slower than the AVX-512 ones on the same machine. When the library was built with
+    /// DYNAMIC_ARCH, fell back to Prescott, and the user has not chosen a core with
+    /// `OPENBLAS_CORETYPE`, this selects `SkylakeX` (AVX-512 F/CD/BW/DQ/VL) or `Haswell`
+    /// (AVX2 + FMA) from the CPU flags, through OpenBLAS's own re-initialisation
+    /// (`gotoblas_dynamic_quit` / `gotoblas_dynamic_init`, looked up at run time so a build without
+    /// them still links). Runs once per process; the models call it when they load, before any
+    /// product is computed. Returns the core name in use afterwards.
+    @discardableResult
+    public static func selectKernelsForThisCPU() -> String {
+        _ = kernelSelection
+        return coreName
+    }
+
+    private static let kernelSelection: Void = {
+        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+              coreName.lowercased() == "prescott",
+              let wanted = preferredCoreType(),
+              let quitSymbol = dlsym(nil, "gotoblas_dynamic_quit"),
+              let initSymbol = dlsym(nil, "gotoblas_dynamic_init") else { return }
+        typealias Entry = @convention(c) () -> Void
+        setenv("OPENBLAS_CORETYPE", wanted, 1)
+        unsafeBitCast(quitSymbol, to: Entry.self)()
+        unsafeBitCast(initSymbol, to: Entry.self)()
+        unsetenv("OPENBLAS_CORETYPE")
+    }()
+
+    /// The best OpenBLAS core type the CPU flags in `/proc/cpuinfo` allow, or nil when unknown.
+    static func preferredCoreType() -> String? {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+        let flags = Set(line.split(separator: " ").map(String.init))
+        if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) { return "SkylakeX" }
+        if ["avx2", "fma"].allSatisfy(flags.contains) { return "Haswell" }
+        return nil
     }
 }

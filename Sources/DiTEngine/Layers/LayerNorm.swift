@@ -51,14 +51,8 @@ public struct LayerNorm: Sendable {
     /// The row's mean and 1/√(biased variance + eps), two-pass for accuracy.
     @inlinable @inline(__always)
     static func statistics(_ x: UnsafePointer<Float>, count: Int, eps: Float) -> (mean: Float, inverseStd: Float) {
-        var sum: Float = 0
-        for j in 0..<count { sum += x[j] }
-        let mean = sum / Float(count)
-        var squares: Float = 0
-        for j in 0..<count {
-            let d = x[j] - mean
-            squares += d * d
-        }
+        let mean = Kernels.sum(x, count: count) / Float(count)
+        let squares = Kernels.sumOfSquares(x, count: count, center: mean)
         return (mean, 1 / (squares / Float(count) + eps).squareRoot())
     }
 }

@@ -22,8 +22,7 @@ public struct RMSNorm: Sendable {
         let gamma = weight?.readPointer
         for row in 0..<rows {
             let v = x + row * stride
-            var squares: Float = 0
-            for j in 0..<dimension { squares += v[j] * v[j] }
+            let squares = Kernels.sumOfSquares(v, count: dimension)
             let inverse = 1 / (squares / Float(dimension) + eps).squareRoot()
             if let gamma {
                 for j in 0..<dimension { v[j] = v[j] * inverse * gamma[j] }

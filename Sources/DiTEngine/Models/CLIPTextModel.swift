@@ -126,6 +126,7 @@ public final class CLIPTextEncoder: @unchecked Sendable {
     /// Builds the model, loading weights named as transformers saves them (with or without the
     /// `text_model.` prefix), and checks that no tensor is missing, misshapen or left over.
     public init(config: CLIPTextConfig, weights: WeightLoader) throws {
+        BLAS.selectKernelsForThisCPU()
         self.config = config
         let usesPrefix = weights.contains("text_model.embeddings.token_embedding.weight")
         let model = usesPrefix ? weights.root.child("text_model") : weights.root

@@ -24,6 +24,7 @@ public final class SD3Transformer: @unchecked Sendable {
     /// Builds the model from `config`, loading every weight from `weights` and checking that no
     /// tensor is missing, misshapen or left over.
     public init(config: SD3TransformerConfig, weights: WeightLoader) throws {
+        BLAS.selectKernelsForThisCPU()
         self.config = config
         let root = weights.root
         let dim = config.innerDim

@@ -92,24 +92,67 @@ public enum Kernels {
 
     /// Softmax of each of `rows` rows over its first `length` entries, in place, max-subtracted
     /// for stability. Entries from `length` to `columns` are set to 0 (used for causal masking).
+    /// The exponentials are a separate loop from the reductions so that it vectorises.
     @inlinable
     public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, length: (Int) -> Int,
                                    columns: Int, stride: Int) {
         for row in 0..<rows {
             let r = x + row * stride
             let n = length(row)
-            var maximum = -Float.infinity
-            for j in 0..<n { maximum = Swift.max(maximum, r[j]) }
-            var sum: Float = 0
-            for j in 0..<n {
-                let e = fastExp(r[j] - maximum)
-                r[j] = e
-                sum += e
-            }
-            let inverse = 1 / sum
+            let maximum = Kernels.maximum(r, count: n)
+            for j in 0..<n { r[j] = fastExp(r[j] - maximum) }
+            let inverse = 1 / Kernels.sum(r, count: n)
             for j in 0..<n { r[j] *= inverse }
             for j in n..<columns { r[j] = 0 }
         }
+    }
+
+    // MARK: - Reductions (eight lanes, so they vectorise without reassociation flags)
+
+    /// The sum of `count` floats.
+    @inlinable
+    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var j = 0
+        let raw = UnsafeRawPointer(x)
+        while j + 8 <= count {
+            lanes += raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            j += 8
+        }
+        var total = lanes.sum()
+        while j < count { total += x[j]; j += 1 }
+        return total
+    }
+
+    /// The largest of `count` floats (−∞ for none); four independent chains.
+    @inlinable
+    public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0
+        var j = 0
+        while j + 4 <= count {
+            m0 = Swift.max(m0, x[j]); m1 = Swift.max(m1, x[j + 1])
+            m2 = Swift.max(m2, x[j + 2]); m3 = Swift.max(m3, x[j + 3])
+            j += 4
+        }
+        while j < count { m0 = Swift.max(m0, x[j]); j += 1 }
+        return Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
+    }
+
+    /// Σ (xᵢ − center)² over `count` floats.
+    @inlinable
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int, center: Float = 0) -> Float {
+        var lanes = SIMD8<Float>()
+        let c = SIMD8<Float>(repeating: center)
+        var j = 0
+        let raw = UnsafeRawPointer(x)
+        while j + 8 <= count {
+            let d = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self) - c
+            lanes += d * d
+            j += 8
+        }
+        var total = lanes.sum()
+        while j < count { let d = x[j] - center; total += d * d; j += 1 }
+        return total
     }
 
     /// `target[i] += gate[i mod columns] · source[i]` over `rows` rows: the gated residual of
