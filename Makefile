@@ -1,7 +1,7 @@
 # DiT Studio — two commands set up a fresh Debian/Ubuntu machine:
 #   make run    install system packages if missing, build (release), start dit-studio
 #   make test   install system packages if missing, build and run every test
-# Other targets: make deps · make build · make clean
+# Other targets: make deps · make build · make bench · make clean
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -26,7 +26,7 @@ endif
 # .build would rebuild everything whenever one alternates between `make run` and `make test`.
 TEST_BUILD_DIR ?= .build-test
 
-.PHONY: deps build run test clean
+.PHONY: deps build run test bench clean
 
 ## deps: install the system packages the build and tests need, if any is missing
 deps:
@@ -65,6 +65,18 @@ test: deps
 	$(SWIFT) build $(TEST_FLAGS) --scratch-path $(TEST_BUILD_DIR) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --scratch-path $(TEST_BUILD_DIR) --skip-build 2>&1 | tee $(TEST_BUILD_DIR)/test.log
 	@echo "Test summary: $$(grep -E '^[[:space:]]*Executed [0-9]+ tests?' $(TEST_BUILD_DIR)/test.log | tail -1 | sed 's/^[[:space:]]*//')"
+
+## bench: time the engine (sgemm peak, transformer forward, full generation) against PyTorch eager
+## on the same weights; BENCH_MODEL defaults to the built-in model, else a random model of its size
+BENCH_MODEL ?= Models/shapes-mmdit
+BENCH_ARGS ?= --steps 20 --compare
+bench: build
+	@model="$(BENCH_MODEL)"; \
+	if [ ! -f "$$model/model_index.json" ]; then \
+	  model=.build/bench-model; \
+	  [ -f "$$model/model_index.json" ] || python3 Benchmarks/make_bench_model.py "$$model" --kind pixel; \
+	fi; \
+	.build/release/dit-studio bench --model "$$model" $(BENCH_ARGS)
 
 ## clean: remove build folders
 clean:

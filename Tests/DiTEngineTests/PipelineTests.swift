@@ -91,3 +91,63 @@ final class PipelineTests: XCTestCase {
         XCTAssertNotEqual(heun.scalars, euler.scalars)
     }
 }
+
+/// A decoder double: records its input and returns it unchanged (3 latent channels, factor 1).
+final class IdentityLatentDecoder: LatentDecoder {
+    let scalingFactor: Float
+    let shiftFactor: Float
+    let downsamplingFactor = 1
+    let latentChannels: Int
+    let imageChannels: Int
+    private(set) var inputs: [Tensor] = []
+
+    init(scalingFactor: Float = 2, shiftFactor: Float = 0.5, latentChannels: Int = 3, imageChannels: Int = 3) {
+        self.scalingFactor = scalingFactor
+        self.shiftFactor = shiftFactor
+        self.latentChannels = latentChannels
+        self.imageChannels = imageChannels
+    }
+
+    func decode(_ latents: Tensor) throws -> Tensor {
+        inputs.append(latents)
+        return latents
+    }
+}
+
+final class PipelineDecoderTests: XCTestCase {
+    private var basic: URL { ReferenceCase.root.appendingPathComponent("sd3_basic") }
+
+    /// decode(x) = VAE(x / scaling_factor + shift_factor), as diffusers' SD3 pipeline does.
+    func testDecodeAppliesTheLatentNormalisation() throws {
+        let decoder = IdentityLatentDecoder(scalingFactor: 2, shiftFactor: 0.5)
+        let pipeline = try GenerationPipeline(model: DiffusionModel(directory: basic), decoder: decoder)
+        // sd3_basic has no vae/: a pixel-space model ignores the decoder.
+        XCTAssertNil(pipeline.decoder)
+        let x = Tensor(shape: [1, 3, 1, 1], values: [1, -1, 3])
+        XCTAssertEqual(try pipeline.decode(x).scalars, [1, -1, 3])
+
+        let latent = try GenerationPipeline(model: DiffusionModel(directory: ReferenceCase.root.appendingPathComponent("latent_vae_a")),
+                                            decoder: IdentityLatentDecoder(latentChannels: 4))
+        let stub = try XCTUnwrap(latent.decoder as? IdentityLatentDecoder)
+        _ = try latent.decode(Tensor(shape: [1, 4, 1, 1], values: [1, -1, 3, 0]))
+        XCTAssertEqual(stub.inputs.last?.scalars, [1.0, 0.0, 2.0, 0.5])  // x / 2 + 0.5
+    }
+
+    func testModelsWhosePartsDoNotFitAreRefused() throws {
+        let rgb = SD3TransformerConfig(inChannels: 3)
+        let latent4 = SD3TransformerConfig(inChannels: 4)
+        XCTAssertNoThrow(try GenerationPipeline.checkChannels(transformer: rgb, decoder: nil))
+        XCTAssertNoThrow(try GenerationPipeline.checkChannels(transformer: latent4, decoder: IdentityLatentDecoder(latentChannels: 4)))
+        XCTAssertThrowsError(try GenerationPipeline.checkChannels(transformer: latent4, decoder: nil)) { error in
+            XCTAssertTrue("\(error)".contains("in_channels"), "\(error)")
+        }
+        XCTAssertThrowsError(try GenerationPipeline.checkChannels(transformer: latent4, decoder: IdentityLatentDecoder(latentChannels: 16))) { error in
+            XCTAssertTrue("\(error)".contains("latent_channels"), "\(error)")
+        }
+        XCTAssertThrowsError(try GenerationPipeline.checkChannels(transformer: latent4,
+                                                                 decoder: IdentityLatentDecoder(latentChannels: 4, imageChannels: 4)))
+        XCTAssertThrowsError(try GenerationPipeline.checkChannels(transformer: SD3TransformerConfig(inChannels: 3, outChannels: 6), decoder: nil)) { error in
+            XCTAssertTrue("\(error)".contains("out_channels"), "\(error)")
+        }
+    }
+}

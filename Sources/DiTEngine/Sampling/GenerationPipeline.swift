@@ -27,6 +27,31 @@ public final class GenerationPipeline {
         }
         geometry = ImageGeometry(transformer: model.transformer.config,
                                  downsamplingFactor: self.decoder?.downsamplingFactor ?? 1)
+        try Self.checkChannels(transformer: model.transformer.config, decoder: self.decoder)
+    }
+
+    /// The sampler adds velocities to samples, and the result must become an RGB image: refuse a
+    /// model whose parts do not fit together instead of failing (or crashing) after sampling.
+    static func checkChannels(transformer: SD3TransformerConfig, decoder: (any LatentDecoder)?) throws {
+        guard transformer.outChannels == transformer.inChannels else {
+            throw EngineError.invalidConfig(file: "transformer/config.json", key: "out_channels",
+                                            reason: "is \(transformer.outChannels) but in_channels is \(transformer.inChannels); a flow-matching transformer predicts a velocity shaped like its input")
+        }
+        if let decoder {
+            guard decoder.latentChannels == transformer.inChannels else {
+                throw EngineError.invalidConfig(file: "vae/config.json", key: "latent_channels",
+                                                reason: "is \(decoder.latentChannels) but the transformer samples \(transformer.inChannels) channels (in_channels); the VAE and transformer do not belong together")
+            }
+            guard decoder.imageChannels == 3 else {
+                throw EngineError.invalidConfig(file: "vae/config.json", key: "out_channels",
+                                                reason: "is \(decoder.imageChannels); images must have 3 (RGB) channels")
+            }
+        } else {
+            guard transformer.inChannels == 3 else {
+                throw EngineError.invalidConfig(file: "transformer/config.json", key: "in_channels",
+                                                reason: "is \(transformer.inChannels) in a model without vae/; a pixel-space model samples RGB images (3 channels), a latent model needs its VAE in vae/")
+            }
+        }
     }
 
     /// A run ready to step, with the prompt warnings (unknown words, truncation) to show the user.

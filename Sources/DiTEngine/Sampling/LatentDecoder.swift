@@ -8,6 +8,10 @@ public protocol LatentDecoder: AnyObject {
     var shiftFactor: Float { get }
     /// Pixels per latent cell along each side (`2^(len(block_out_channels) − 1)`).
     var downsamplingFactor: Int { get }
+    /// Channels of the latents it decodes (`latent_channels`).
+    var latentChannels: Int { get }
+    /// Channels of the images it produces (`out_channels`; 3 for RGB).
+    var imageChannels: Int { get }
     /// Decodes unnormalised latents `[B, C, h, w]` into images `[B, 3, h·f, w·f]` in about [−1, 1].
     func decode(_ latents: Tensor) throws -> Tensor
 }
