@@ -7,8 +7,8 @@ the configuration in ../shared/TRAINING_NOTES.md.
     python3 Benchmarks/make_bench_model.py OUT_DIR [--kind pixel|latent]
 
 pixel: 3 channels, patch 4, 64x64 pixels = 256 image tokens (the "pixel MMDiT" of the notes);
-latent: 4 channels, patch 2, 16x16 latents = 64 image tokens, without a VAE (the transformer of the
-latent model; `dit-studio bench` times its sampling loop, not a decode).
+latent: 4 channels, patch 2, 16x16 latents = 64 image tokens, with a random AutoencoderKL of the
+notes' size (blocks 16/32/64, one layer each, 4 latent channels, 8 groups: 64x64 <-> 16x16x4).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
 warnings.filterwarnings("ignore")
 
 import torch  # noqa: E402
-from diffusers import SD3Transformer2DModel  # noqa: E402
+from diffusers import AutoencoderKL, SD3Transformer2DModel  # noqa: E402
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors  # noqa: E402
 from transformers import CLIPTextConfig, CLIPTextModelWithProjection  # noqa: E402
 
@@ -65,15 +65,23 @@ def main() -> int:
         sample_size=64 if pixel else 16, patch_size=4 if pixel else 2, in_channels=3 if pixel else 4,
         out_channels=3 if pixel else 4, num_layers=6, attention_head_dim=32, num_attention_heads=4,
         joint_attention_dim=128, caption_projection_dim=128, pooled_projection_dim=128,
-        pos_embed_max_size=16 if pixel else 8)
+        pos_embed_max_size=16)
     with torch.no_grad():  # adaLN-Zero starts at zero; random weights make the arithmetic non-trivial
         for p in transformer.parameters():
             p.normal_(0, 0.02)
     transformer.save_pretrained(str(out / "transformer"))
-    (out / "model_index.json").write_text(json.dumps({
+    index = {
         "_class_name": "StableDiffusion3Pipeline", "transformer": ["diffusers", "SD3Transformer2DModel"],
         "text_encoder": ["transformers", "CLIPTextModelWithProjection"], "tokenizer": ["tokenizers", "Tokenizer"],
-    }, indent=2))
+    }
+    if not pixel:
+        vae = AutoencoderKL(in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(16, 32, 64),
+                            down_block_types=("DownEncoderBlock2D",) * 3, up_block_types=("UpDecoderBlock2D",) * 3,
+                            layers_per_block=1, norm_num_groups=8, sample_size=64,
+                            scaling_factor=1.126, shift_factor=-0.110)
+        vae.save_pretrained(str(out / "vae"))
+        index["vae"] = ["diffusers", "AutoencoderKL"]
+    (out / "model_index.json").write_text(json.dumps(index, indent=2))
     params = sum(p.numel() for p in transformer.parameters())
     print(f"{out}: {args.kind} bench model, transformer {params / 1e6:.2f}M parameters")
     return 0

@@ -5,7 +5,8 @@ thread count, timed the way the Swift bench times the engine.
 It measures
   - one transformer forward with a batch of 2 (conditional + unconditional), median of --runs;
   - the sampling loop alone: initial noise (torch RNG) -> `steps` guided Euler steps -> final
-    latents, prompts already encoded (median of --runs; the text encoder is timed separately).
+    latents, prompts already encoded (median of --runs; the text encoder is timed separately);
+  - for a latent model, one VAE decode of the final latents (median of --runs).
 The math is diffusers' StableDiffusion3Pipeline (FlowMatchEulerDiscreteScheduler with `shift`,
 CFG v = v_u + g (v_c - v_u) over one batch [uncond, cond]; g == 1 runs the conditional branch only).
 
@@ -31,7 +32,7 @@ os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
 warnings.filterwarnings("ignore")
 
 import torch  # noqa: E402
-from diffusers import FlowMatchEulerDiscreteScheduler, SD3Transformer2DModel  # noqa: E402
+from diffusers import AutoencoderKL, FlowMatchEulerDiscreteScheduler, SD3Transformer2DModel  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 from transformers import CLIPTextModelWithProjection  # noqa: E402
 
@@ -124,6 +125,14 @@ def main() -> int:
         return latents
 
     loop_ms = median_ms(sampling_loop, args.runs)
+    decode_ms = None
+    if (args.model / "vae" / "config.json").is_file():
+        vae = AutoencoderKL.from_pretrained(str(args.model / "vae"), torch_dtype=torch.float32).eval()
+        latents = sampling_loop()
+        sf, sh = vae.config.scaling_factor, vae.config.shift_factor or 0.0
+        decode = lambda: vae.decode(latents / sf + sh, return_dict=False)[0]
+        decode()  # warm-up
+        decode_ms = median_ms(decode, max(args.runs, 5))
     params = sum(p.numel() for p in transformer.parameters())
     print(f"PyTorch {torch.__version__} eager, {args.threads} thread(s), {params / 1e6:.2f}M-parameter transformer, "
           f"{width}x{height} ({channels}x{h}x{w} sampled), {args.steps} steps, cfg {args.cfg}")
@@ -131,8 +140,10 @@ def main() -> int:
     print(f"  sampling loop:                       {loop_ms:8.2f} ms  ({loop_ms / args.steps:.2f} ms/step, "
           f"{args.steps * 1000 / loop_ms:.2f} it/s)")
     print(f"  text encoding ({batch} prompt(s)):       {encode_ms:8.2f} ms")
+    if decode_ms is not None:
+        print(f"  VAE decode:                          {decode_ms:8.2f} ms")
     print(json.dumps({"threads": args.threads, "forward_ms": forward_ms, "step_ms": loop_ms / args.steps,
-                      "loop_ms": loop_ms, "encode_ms": encode_ms, "steps": args.steps, "batch": batch,
+                      "loop_ms": loop_ms, "encode_ms": encode_ms, "decode_ms": decode_ms, "steps": args.steps, "batch": batch,
                       "width": width, "height": height, "parameters": params, "torch": torch.__version__}))
     return 0
 

@@ -97,15 +97,24 @@ struct BenchCommand: ParsableCommand {
 
         // The sampling loop alone (prompts encoded, noise drawn), then a whole generation.
         var loopMs: [Double] = []
+        var finalSample = Tensor(shape: noiseShape)
         for _ in 0..<runs {
             let prepared = try pipeline.prepare(request)
             let start = Date()
             try prepared.run.run()
             loopMs.append(Date().timeIntervalSince(start) * 1000)
+            finalSample = prepared.run.sample
         }
         let loop = Self.median(loopMs)
         print(row("sampling loop (\(steps) steps)",
                   String(format: "%8.1f ms  %6.2f it/s (%.2f ms/step)", loop, Double(steps) * 1000 / loop, loop / Double(steps))))
+        var decodeMs: Double?
+        if pipeline.decoder != nil {
+            _ = try pipeline.decode(finalSample)
+            let ms = try Self.median(max(runs, 5)) { _ = try pipeline.decode(finalSample) }
+            decodeMs = ms
+            print(row("VAE decode", String(format: "%8.2f ms", ms)))
+        }
         let generationMs = try Self.median(runs) { _ = try pipeline.generate(request) }
         print(row("full generation (encode, loop, decode)", String(format: "%8.1f ms", generationMs)))
 
@@ -117,7 +126,8 @@ struct BenchCommand: ParsableCommand {
 
         if compare {
             try comparePyTorch(modelURL: modelURL, size: imageSize, shift: shift,
-                               forwardMs: forwardMs, loopMs: loop, generationMs: generationMs, processMs: processMs)
+                               forwardMs: forwardMs, loopMs: loop, decodeMs: decodeMs, generationMs: generationMs,
+                               processMs: processMs)
         }
     }
 
@@ -233,7 +243,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func comparePyTorch(modelURL: URL, size: ImageSizeOption, shift: Double, forwardMs: Double,
-                                loopMs: Double, generationMs: Double, processMs: Double?) throws {
+                                loopMs: Double, decodeMs: Double?, generationMs: Double, processMs: Double?) throws {
         guard let script = baselineScript() else {
             print("PyTorch comparison skipped: Benchmarks/pytorch_baseline.py not found (run from the repository root)")
             return
@@ -263,9 +273,16 @@ struct BenchCommand: ParsableCommand {
         print(row("  transformer forward (batch \(batch(json)))", String(format: "%8.2f ms", torchForward)))
         print(row("  sampling loop (\(steps) steps)",
                   String(format: "%8.1f ms  %6.2f it/s", torchLoop, Double(steps) * 1000 / torchLoop)))
+        let torchDecode = json["decode_ms"] as? Double
+        if let torchDecode {
+            print(row("  VAE decode", String(format: "%8.2f ms", torchDecode)))
+        }
         print("time ratio Swift / PyTorch (below 1: Swift is faster):")
         print(row("  transformer forward", String(format: "%8.2f", forwardMs / torchForward)))
         print(row("  sampling loop vs sampling loop", String(format: "%8.2f", loopMs / torchLoop)))
+        if let decodeMs, let torchDecode {
+            print(row("  VAE decode", String(format: "%8.2f", decodeMs / torchDecode)))
+        }
         print(row("  full generation vs sampling loop", String(format: "%8.2f", generationMs / torchLoop)))
         if let processMs {
             print(row("  whole generate process vs loop", String(format: "%8.2f", processMs / torchLoop)))
