@@ -1,0 +1,159 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A session's append-only journal: one JSON object per line, each line written with one write(2)
+/// and flushed to disk (fsync) before the change it records is made, so that after a crash or
+/// `kill -9` the journal holds every change the user saw, at worst with a torn last line.
+///
+/// The file is locked (flock) while a studio has the session open, so two studios cannot
+/// interleave their lines.
+final class SessionJournal {
+    let url: URL
+    private var descriptor: Int32
+
+    /// Opens (or with `create`, creates — failing if it exists) the journal for appending and
+    /// takes its lock.
+    init(url: URL, create: Bool) throws {
+        self.url = url
+        let flags = O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0)
+        let descriptor = url.withUnsafeFileSystemRepresentation { path in
+            path.map { open($0, flags, 0o644) } ?? -1
+        }
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw create ? SessionError.cannotCreate(path: url.path, reason: reason)
+                         : SessionError.journalUnreadable(path: url.path, reason: reason)
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            Glibc.close(descriptor)
+            throw SessionError.locked(path: url.deletingLastPathComponent().path)
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Releases the file and its lock (what a crash does too; nothing is written).
+    func close() {
+        guard descriptor >= 0 else { return }
+        Glibc.close(descriptor)
+        descriptor = -1
+    }
+
+    /// Cuts the file to `length` bytes (to drop a torn last line before appending after it).
+    func truncate(to length: Int) throws {
+        guard ftruncate(descriptor, off_t(length)) == 0, fsync(descriptor) == 0 else {
+            throw SessionError.journalUnwritable(path: url.path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Appends the records, one line each, and flushes them to disk. On failure the file is cut
+    /// back to its previous length, so it never keeps half of a change, and the error is thrown.
+    func append(_ records: [JournalRecord], prefixNewline: Bool = false) throws {
+        guard descriptor >= 0 else { throw SessionError.journalUnwritable(path: url.path, reason: "the journal is closed") }
+        guard !records.isEmpty || prefixNewline else { return }
+        var bytes: [UInt8] = prefixNewline ? [0x0A] : []
+        for record in records {
+            do {
+                bytes += try StudioJSON.encode(record)
+            } catch {
+                throw SessionError.journalUnwritable(path: url.path, reason: "cannot encode a record: \(error)")
+            }
+            bytes.append(0x0A)
+        }
+        let previousLength = lseek(descriptor, 0, SEEK_END)
+        var written = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += result
+            }
+        }
+        if failure == 0, fsync(descriptor) != 0 { failure = errno }
+        if failure != 0 {
+            if previousLength >= 0 { _ = ftruncate(descriptor, previousLength) }
+            throw SessionError.journalUnwritable(path: url.path, reason: String(cString: strerror(failure)))
+        }
+    }
+
+    // MARK: - Reading
+
+    /// One readable line.
+    struct Line: Equatable {
+        var number: Int
+        var record: JournalRecord
+    }
+
+    /// What a journal holds, and what was wrong with it.
+    struct Contents {
+        var lines: [Line] = []
+        /// One per line that could not be read, naming the file and line.
+        var warnings: [String] = []
+        /// Where the readable part ends: appending continues from here (a torn last line is cut).
+        var appendOffset = 0
+        /// The file's last line is complete but has no line break yet (add one before appending).
+        var needsNewline = false
+        /// The file's length.
+        var length = 0
+    }
+
+    /// Reads every line it can. A torn last line (the studio stopped while writing it) is left out
+    /// with a warning; an unreadable line elsewhere is skipped with a warning too.
+    static func read(_ url: URL) throws -> Contents {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw SessionError.journalUnreadable(path: url.path, reason: error.localizedDescription)
+        }
+        var contents = Contents()
+        contents.length = data.count
+        let bytes = [UInt8](data)
+        var start = 0
+        var number = 0
+        let name = url.path
+        while start < bytes.count {
+            number += 1
+            let end = bytes[start...].firstIndex(of: 0x0A)
+            let lineEnd = end ?? bytes.count
+            let slice = bytes[start..<lineEnd]
+            let isLast = end == nil
+            defer { start = lineEnd + 1 }
+            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                if !isLast { contents.appendOffset = lineEnd + 1 }
+                continue
+            }
+            do {
+                let record = try StudioJSON.decode(JournalRecord.self, from: Data(slice))
+                contents.lines.append(Line(number: number, record: record))
+                if isLast {
+                    contents.appendOffset = lineEnd
+                    contents.needsNewline = true
+                } else {
+                    contents.appendOffset = lineEnd + 1
+                }
+            } catch {
+                if isLast {
+                    contents.warnings.append("\(name):\(number): the last line is incomplete (the studio stopped while "
+                                             + "writing it); ignored")
+                } else {
+                    contents.warnings.append("\(name):\(number): unreadable line skipped (\(StudioJSON.describe(error)))")
+                    contents.appendOffset = lineEnd + 1
+                }
+            }
+        }
+        return contents
+    }
+}

@@ -1,0 +1,41 @@
+/// What the engine says about the model it loaded: a name for metadata and the queue's header,
+/// where it came from, and the size rules a job must follow.
+public struct ModelDescription: Codable, Hashable, Sendable {
+    /// Short name, e.g. `shapes-mmdit` (A1111's `Model:`).
+    public var name: String
+    /// The model directory, when it came from one.
+    public var path: String?
+    /// A fingerprint of the weights (e.g. a hash), when the engine computes one (`Model hash:`).
+    public var fingerprint: String?
+    /// Width and height must be positive multiples of this (patch size × VAE factor).
+    public var sizeMultiple: Int
+    /// The largest width or height, when the model has a limit.
+    public var maxSide: Int?
+
+    public init(name: String, path: String? = nil, fingerprint: String? = nil, sizeMultiple: Int = 1, maxSide: Int? = nil) {
+        self.name = name
+        self.path = path
+        self.fingerprint = fingerprint
+        self.sizeMultiple = max(1, sizeMultiple)
+        self.maxSide = maxSide
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, path, fingerprint
+        case sizeMultiple = "size_multiple"
+        case maxSide = "max_side"
+    }
+
+    /// Throws `JobError.invalidParameter(key: "size")` when the model cannot take `width × height`.
+    public func validateSize(width: Int, height: Int) throws {
+        guard width >= sizeMultiple, height >= sizeMultiple, width % sizeMultiple == 0, height % sizeMultiple == 0 else {
+            throw JobError.invalidParameter(
+                key: "size", reason: "\(width)x\(height) does not fit model \(name): width and height must be "
+                    + "positive multiples of \(sizeMultiple)")
+        }
+        if let maxSide, width > maxSide || height > maxSide {
+            throw JobError.invalidParameter(
+                key: "size", reason: "\(width)x\(height) is too large for model \(name): at most \(maxSide)x\(maxSide)")
+        }
+    }
+}
