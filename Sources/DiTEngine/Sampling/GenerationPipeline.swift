@@ -4,8 +4,9 @@ import Foundation
 /// hand out a step-wise `GenerationRun`, and decode its result (the VAE step, for latent models,
 /// then 8-bit pixels; `decode` also serves the per-step x₀ previews). The generation contract is in DESIGN.md ("The generation contract").
 ///
-/// Not safe for concurrent use (the model is not): one worker thread owns a pipeline.
-public final class GenerationPipeline {
+/// Not safe for concurrent use (the model is not): one worker thread owns a pipeline at a time;
+/// it may be handed from one thread to another, hence `@unchecked Sendable`.
+public final class GenerationPipeline: @unchecked Sendable {
     public let model: DiffusionModel
     /// The VAE decoder of a latent model; nil for a pixel-space model.
     public let decoder: (any LatentDecoder)?

@@ -4,7 +4,10 @@
 /// (or `isFinished`), and stopping is simply not calling it again. Each step checks that the model
 /// output and the new sample are finite and throws `GenerationError.nonFiniteValue` naming the step
 /// otherwise; after an error the run stays failed.
-public final class GenerationRun {
+///
+/// Like the model it drives, a run is used by one thread at a time (it may move between threads,
+/// hence `@unchecked Sendable`).
+public final class GenerationRun: @unchecked Sendable {
     public let schedule: FlowMatchSchedule
     public let sampler: any Sampler
     public let guidance: ClassifierFreeGuidance
