@@ -13,10 +13,10 @@ SWIFT ?= swift
 APT_PACKAGES := libncursesw5-dev libopenblas-dev libpng-dev pkg-config tmux
 PKG_CONFIG_MODULES := openblas libpng ncursesw
 
-# How the tests are built. Measured end to end from an empty build folder on this project's 2-core
-# machine (all 195 tests at the time): debug 86 s (build 80 s + tests 6 s), release with
-# -enable-testing 207 s (build 205 s + tests 2 s). Debug wins until the tests themselves take
-# about two minutes longer in debug than in release; then switch the default to release.
+# How the tests are built. Measured from an empty build folder on this project's 2-core machine
+# (195 tests at the time, two runs each): debug builds in 68–78 s and tests in 6–8 s; release with
+# -enable-testing builds in 145–151 s and tests in 2–10 s. Debug wins until the tests themselves
+# take over a minute longer in debug than in release; then switch the default to release.
 # `make test TEST_MODE=release` builds them optimised in their own folder (.build-test), because
 # -enable-testing changes every module's flags and would otherwise rebuild .build each time.
 TEST_MODE ?= debug
