@@ -5,6 +5,7 @@ final class ColorModeTests: XCTestCase {
     func testDetectionFromTheEnvironment() {
         XCTAssertEqual(ColorMode.detect(environment: ["TERM": "xterm-256color", "COLORTERM": "truecolor"]), .trueColor)
         XCTAssertEqual(ColorMode.detect(environment: ["TERM": "tmux-256color", "COLORTERM": "24bit"]), .trueColor)
+        XCTAssertEqual(ColorMode.detect(environment: ["TERM": "xterm-direct"]), .trueColor)
         XCTAssertEqual(ColorMode.detect(environment: ["TERM": "xterm-256color"]), .xterm256)
         XCTAssertEqual(ColorMode.detect(environment: ["TERM": "xterm"]), .ansi16)
         XCTAssertEqual(ColorMode.detect(environment: [:]), .ansi16)

@@ -11,14 +11,14 @@ public enum ColorMode: String, CaseIterable, Sendable {
     case monochrome = "mono"
 
     /// Best guess from the environment, as terminals advertise themselves: `COLORTERM` for 24-bit,
-    /// `TERM` for 256 colours or none (`dumb`); `NO_COLOR` asks for no colour.
+    /// `TERM` for 24-bit (`*-direct`), 256 colours or none (`dumb`); `NO_COLOR` asks for no colour.
     public static func detect(environment: [String: String]) -> ColorMode {
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return .monochrome }
         let term = environment["TERM"] ?? ""
         if term == "dumb" { return .monochrome }
         let colorTerm = (environment["COLORTERM"] ?? "").lowercased()
-        if colorTerm == "truecolor" || colorTerm == "24bit" { return .trueColor }
-        if term.contains("256color") || term.contains("direct") { return .xterm256 }
+        if colorTerm == "truecolor" || colorTerm == "24bit" || term.hasSuffix("-direct") { return .trueColor }
+        if term.contains("256color") { return .xterm256 }
         return .ansi16
     }
 }
