@@ -40,6 +40,8 @@ public final class Session {
     /// After a journal write failure, dispatching waits for the next successful change instead
     /// of retrying (and complaining) on every pump.
     private var dispatchBlocked = false
+    /// Tests: called by `close()` after it asked the worker to stop and before it waits.
+    var willWaitForWorkerOnClose: (() -> Void)?
 
     public var capabilities: EngineCapabilities { worker.capabilities }
     public var journalURL: URL { journal.url }
@@ -460,6 +462,7 @@ public final class Session {
         guard !isClosed else { return }
         if let id = dispatched {
             worker.cancel(id)
+            willWaitForWorkerOnClose?()
             let deadline = Date(timeIntervalSinceNow: options.closeTimeout)
             waiting: while Date() < deadline {
                 worker.inbox.wait(timeout: 0.1)
