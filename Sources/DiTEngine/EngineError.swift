@@ -45,7 +45,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible, Lo
         case .unsupportedDType(let file, let name, let dtype):
             return "\(file): tensor '\(name)' has dtype \(dtype); only F32, F16 and BF16 weights are supported"
         case .unsupportedTokenizer(let url, let component, let type):
-            return "\(url.path): tokenizer \(component) of type '\(type)' is not supported (supported: WordLevel model, Lowercase/NFC/Strip normalizers, Whitespace/WhitespaceSplit pre-tokenizers, TemplateProcessing)"
+            return "\(url.path): tokenizer \(component) of type '\(type)' is not supported (supported: the WordLevel model; Lowercase, NFC/NFD/NFKC/NFKD, Strip, Replace and Sequence normalizers; Whitespace, WhitespaceSplit and Sequence pre-tokenizers; the TemplateProcessing post-processor)"
         case .invalidInput(let message):
             return message
         }

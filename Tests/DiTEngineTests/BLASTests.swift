@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import DiTEngine
 
@@ -41,6 +42,27 @@ final class BLASTests: XCTestCase {
             }
         }
         XCTAssertEqual(c, [16, 36])
+    }
+
+    // [[1,2,3],[4,5,6]]ᵀ = [[1,4],[2,5],[3,6]] (by hand).
+    func testTranspose() {
+        let source: [Float] = [1, 2, 3, 4, 5, 6]
+        var target = [Float](repeating: 0, count: 6)
+        source.withUnsafeBufferPointer { s in
+            target.withUnsafeMutableBufferPointer { BLAS.transpose(rows: 2, columns: 3, source: s.baseAddress!, target: $0.baseAddress!) }
+        }
+        XCTAssertEqual(target, [1, 4, 2, 5, 3, 6])
+    }
+
+    /// After kernel selection the core is a real one, never an unrecognised-CPU fallback when the
+    /// CPU has AVX2 (the selection only acts on DYNAMIC_ARCH OpenBLAS; elsewhere it is a no-op).
+    func testKernelSelectionLeavesAUsableCore() {
+        let core = BLAS.selectKernelsForThisCPU()
+        XCTAssertFalse(core.isEmpty)
+        if BLAS.preferredCoreType() != nil && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil {
+            XCTAssertNotEqual(core.lowercased(), "prescott")
+        }
+        XCTAssertEqual(BLAS.matmul(Tensor(shape: [1, 1], values: [2]), Tensor(shape: [1, 1], values: [3])).scalars, [6])
     }
 
     func testThreadCountRoundTrips() {

@@ -84,6 +84,15 @@ public enum BLAS {
                     alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
+    /// `target[c·rows + r] = source[r·columns + c]`: the transpose of a row-major `rows × columns`
+    /// matrix into a `columns × rows` one (OpenBLAS `somatcopy`; the buffers must not overlap).
+    public static func transpose(rows: Int, columns: Int, source: UnsafePointer<Float>,
+                                 target: UnsafeMutablePointer<Float>) {
+        guard rows > 0, columns > 0 else { return }
+        cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1,
+                        source, Int32(columns), target, Int32(rows))
+    }
+
     /// The number of threads OpenBLAS uses for one product.
     public static var threads: Int { Int(openblas_get_num_threads()) }
 

@@ -81,11 +81,8 @@ public struct Linear: Sendable {
     /// `[r, c]` → `[c, r]`.
     static func transpose(_ matrix: Tensor) -> Tensor {
         let (rows, columns) = (matrix.shape[0], matrix.shape[1])
-        var result = Tensor(shape: [columns, rows])
-        let out = result.writePointer(), source = matrix.readPointer
-        for r in 0..<rows {
-            for c in 0..<columns { out[c * rows + r] = source[r * columns + c] }
+        return Tensor(shape: [columns, rows]) { out in
+            BLAS.transpose(rows: rows, columns: columns, source: matrix.readPointer, target: out.baseAddress!)
         }
-        return result
     }
 }
