@@ -80,6 +80,50 @@ final class Conv2dTests: XCTestCase {
         assertClose(output, plain + residual, tolerance: 1e-6, "accumulated conv")
     }
 
+    /// out[o, y, x] = b[o] + Σ w[o, c, ky, kx] · in[c, y·s − top + ky, x·s − left + kx] (0 outside):
+    /// torch's definition, evaluated directly.
+    static func direct(_ conv: Conv2d, _ x: Tensor) -> Tensor {
+        let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (outHeight, outWidth) = conv.outputSize(height: height, width: width)!
+        var y = Tensor(shape: [batch, conv.outChannels, outHeight, outWidth])
+        for b in 0..<batch {
+            for o in 0..<conv.outChannels {
+                for oy in 0..<outHeight {
+                    for ox in 0..<outWidth {
+                        var sum = Double(conv.bias?[o] ?? 0)
+                        for c in 0..<channels {
+                            for ky in 0..<conv.kernelHeight {
+                                for kx in 0..<conv.kernelWidth {
+                                    let iy = oy * conv.stride - conv.padding.top + ky
+                                    let ix = ox * conv.stride - conv.padding.left + kx
+                                    guard iy >= 0, iy < height, ix >= 0, ix < width else { continue }
+                                    sum += Double(conv.weight[o, c, ky, kx]) * Double(x[b, c, iy, ix])
+                                }
+                            }
+                        }
+                        y[b, o, oy, ox] = Float(sum)
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    func testMatchesTheDefinitionOnEdgeShapes() {
+        let cases: [(kernel: Int, stride: Int, padding: Conv2d.Padding, height: Int, width: Int)] = [
+            (3, 1, .uniform(1), 1, 1), (3, 1, .uniform(1), 1, 4), (3, 1, .uniform(1), 4, 1), (3, 1, .uniform(1), 2, 3),
+            (5, 1, .uniform(2), 3, 6), (3, 1, Conv2d.Padding(top: 2, left: 1, bottom: 0, right: 1), 4, 5),
+            (3, 1, .uniform(0), 4, 5), (2, 1, Conv2d.Padding(top: 0, left: 1, bottom: 1, right: 0), 3, 3),
+            (3, 2, Downsample2D.padding, 2, 2), (3, 2, Downsample2D.padding, 7, 4), (3, 3, .uniform(1), 7, 8),
+        ]
+        for (index, c) in cases.enumerated() {
+            let conv = Conv2d(weight: Self.seq([3, 2, c.kernel, c.kernel], 0.21, 0.5, 0.4), bias: Self.seq([3], 1.3, 0.2, 0.1),
+                              stride: c.stride, padding: c.padding)
+            let x = Self.seq([2, 2, c.height, c.width], 0.37, 0.1 + Double(index), 1)
+            assertClose(conv(x), Self.direct(conv, x), tolerance: 1e-5, "case \(index): \(c)")
+        }
+    }
+
     func testTooSmallInputHasNoOutputSize() {
         let conv = Self.conv(out: 1, in: 1, kernel: 3, stride: 2, padding: Downsample2D.padding)
         XCTAssertNil(conv.outputSize(height: 1, width: 8))  // padded to 2 rows < 3

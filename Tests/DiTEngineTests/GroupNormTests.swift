@@ -29,6 +29,19 @@ final class GroupNormTests: XCTestCase {
         assertClose(makeNorm()(makeInput(), silu: true), Tensor(shape: [2, 4, 3, 2], values: expected), tolerance: 1e-5, "silu(group_norm)")
     }
 
+    func testFusedSiLUOnLongRowsIsSiLUOfTheNorm() {
+        // 37 values per channel: two sixteen-lane blocks and a scalar tail; scales up to 12 put
+        // the normalised values v in about ±25, across the exponential's range. silu(v) = v / (1 + e^−v).
+        let x = Conv2dTests.seq([2, 4, 37, 1], 0.29, 0.7, 3)
+        let norm = GroupNorm(weight: Tensor(shape: [4], values: [12, -7, 0.5, 3]),
+                             bias: Tensor(shape: [4], values: [0.5, -1, 2, 0]), groups: 2, eps: 1e-6)
+        let plain = norm(x).scalars, fused = norm(x, silu: true).scalars
+        for (v, y) in zip(plain, fused) {
+            let expected = Double(v) / (1 + Foundation.exp(-Double(v)))
+            XCTAssertEqual(Double(y), expected, accuracy: 1e-6 * max(1, abs(expected)))
+        }
+    }
+
     func testInPlaceGivesTheSameResult() {
         let norm = makeNorm()
         let x = makeInput()

@@ -153,6 +153,13 @@ public struct Conv2d: Sendable {
                     let first = Swift.min(outWidth, Swift.max(0, (left - kx + s - 1) / s))
                     let last = width - 1 + left - kx  // the largest ox·s with ix < W
                     let end = last < 0 ? first : Swift.max(first, Swift.min(outWidth, last / s + 1))
+                    if s == 1 && outWidth == width {
+                        Conv2d.shiftedPlane(plane, height: height, width: width, outHeight: outHeight,
+                                            rowShift: ky - top, columnShift: kx - left,
+                                            first: first, end: end, into: row)
+                        row += pixels
+                        continue
+                    }
                     for oy in 0..<outHeight {
                         let target = row + oy * outWidth
                         let iy = oy * s - top + ky
@@ -172,6 +179,34 @@ public struct Conv2d: Sendable {
                     row += pixels
                 }
             }
+        }
+    }
+
+    /// One im2col row for a stride-1 convolution whose output is as wide as its input (e.g. 3×3
+    /// with padding 1): the input plane shifted by (`rowShift`, `columnShift`), so the valid
+    /// rows are one contiguous copy; afterwards the `columnShift` edge columns that wrapped around
+    /// from the neighbouring row are zeroed (only columns `first..<end` lie inside the input).
+    /// This replaces a few library calls per output row with a few per plane.
+    private static func shiftedPlane(_ plane: UnsafePointer<Float>, height: Int, width: Int, outHeight: Int,
+                                     rowShift: Int, columnShift: Int, first: Int, end: Int,
+                                     into target: UnsafeMutablePointer<Float>) {
+        // Output rows whose tap row iy = oy + rowShift lies inside the input.
+        let firstRow = Swift.min(outHeight, Swift.max(0, -rowShift))
+        let endRow = Swift.max(firstRow, Swift.min(outHeight, height - rowShift))
+        if firstRow > 0 { target.update(repeating: 0, count: firstRow * width) }
+        if endRow < outHeight { (target + endRow * width).update(repeating: 0, count: (outHeight - endRow) * width) }
+        guard endRow > firstRow else { return }
+        // target[t] = plane[t + offset] for t in the valid rows, clipped to the plane's extent
+        // (anything clipped is an edge column, zeroed below).
+        let offset = rowShift * width + columnShift
+        let lower = Swift.max(firstRow * width, -offset)
+        let upper = Swift.min(endRow * width, height * width - offset)
+        if upper > lower { (target + lower).update(from: plane + lower + offset, count: upper - lower) }
+        guard first > 0 || end < width else { return }
+        for oy in firstRow..<endRow {
+            let rowStart = target + oy * width
+            for ox in 0..<first { rowStart[ox] = 0 }
+            for ox in end..<width { rowStart[ox] = 0 }
         }
     }
 }

@@ -49,10 +49,7 @@ public struct GroupNorm: Sendable {
                     let b = beta[channel] - mean * a
                     let x = input + offset + local * spatial, y = output + offset + local * spatial
                     if silu {
-                        for i in 0..<spatial {
-                            let v = x[i] * a + b
-                            y[i] = v / (1 + Kernels.fastExp(-v))
-                        }
+                        GroupNorm.affineSiLU(x, y, count: spatial, a: a, b: b)
                     } else {
                         for i in 0..<spatial { y[i] = x[i] * a + b }
                     }
@@ -77,30 +74,73 @@ public struct GroupNorm: Sendable {
         return output
     }
 
+    /// `y = silu(x·a + b)` over `count` floats (`y` may equal `x`), sixteen lanes at a time so
+    /// that the exponential's long dependency chain runs four SSE vectors side by side.
+    @inline(__always)
+    static func affineSiLU(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, a: Float, b: Float) {
+        let source = UnsafeRawPointer(x), target = UnsafeMutableRawPointer(y)
+        let scale = SIMD16<Float>(repeating: a), shift = SIMD16<Float>(repeating: b)
+        var i = 0
+        while i + 16 <= count {
+            let v = source.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) * scale + shift
+            target.storeBytes(of: v / (1 + exp(-v)), toByteOffset: i * 4, as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < count {
+            let v = x[i] * a + b
+            y[i] = v / (1 + Kernels.fastExp(-v))
+            i += 1
+        }
+    }
+
+    /// `Kernels.fastExp` on sixteen lanes: the same clamping, range reduction and polynomial,
+    /// so vector and scalar tails agree bit for bit.
+    @inline(__always)
+    static func exp(_ value: SIMD16<Float>) -> SIMD16<Float> {
+        let low = SIMD16<Float>(repeating: -87.33654), high = SIMD16<Float>(repeating: 88.72283)
+        var x = value.replacing(with: low, where: value .< low)
+        x = x.replacing(with: high, where: x .> high)
+        let shifter = SIMD16<Float>(repeating: 12582912)
+        let shifted = x * 1.44269504088896341 + shifter
+        let n = shifted - shifter
+        var r = x - n * 0.693359375
+        r = r + n * 2.12194440e-4
+        let r2 = r * r
+        var p = SIMD16<Float>(repeating: 1.9875691500e-4)
+        p = p * r + 1.3981999507e-3
+        p = p * r + 8.3334519073e-3
+        p = p * r + 4.1665795894e-2
+        p = p * r + 1.6666665459e-1
+        p = p * r + 5.0000001201e-1
+        let er = p * r2 + r + 1
+        let ni = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- unsafeBitCast(shifter, to: SIMD16<Int32>.self)
+        let half = ni &>> 1
+        let scaleA = unsafeBitCast((half &+ 127) &<< 23, to: SIMD16<Float>.self)
+        let scaleB = unsafeBitCast((ni &- half &+ 127) &<< 23, to: SIMD16<Float>.self)
+        return er * scaleA * scaleB
+    }
+
     /// The mean and 1/√(biased variance + eps) of `count` floats, two-pass.
     @inline(__always)
     static func statistics(_ x: UnsafePointer<Float>, count: Int, eps: Float) -> (mean: Float, inverseStd: Float) {
-        let mean = sum(count: count) { x[$0] } / Float(count)
-        let squares = sum(count: count) { i in
+        let raw = UnsafeRawPointer(x)
+        let blocks = count / 8
+        var lanes = SIMD8<Float>(repeating: 0)
+        for block in 0..<blocks { lanes += raw.loadUnaligned(fromByteOffset: block * 32, as: SIMD8<Float>.self) }
+        var sum = lanes.sum()
+        for i in (blocks * 8)..<count { sum += x[i] }
+        let mean = sum / Float(count)
+        let center = SIMD8<Float>(repeating: mean)
+        lanes = SIMD8<Float>(repeating: 0)
+        for block in 0..<blocks {
+            let d = raw.loadUnaligned(fromByteOffset: block * 32, as: SIMD8<Float>.self) - center
+            lanes += d * d
+        }
+        var squares = lanes.sum()
+        for i in (blocks * 8)..<count {
             let d = x[i] - mean
-            return d * d
+            squares += d * d
         }
         return (mean, 1 / (squares / Float(count) + eps).squareRoot())
-    }
-
-    /// Σ term(i) for i < count with eight interleaved partial sums (vectorisable, and more
-    /// accurate than one running sum).
-    @inline(__always)
-    private static func sum(count: Int, _ term: (Int) -> Float) -> Float {
-        var partial = SIMD8<Float>(repeating: 0)
-        let blocks = count / 8
-        for block in 0..<blocks {
-            let base = block * 8
-            partial += SIMD8(term(base), term(base + 1), term(base + 2), term(base + 3),
-                             term(base + 4), term(base + 5), term(base + 6), term(base + 7))
-        }
-        var total = partial.sum()
-        for i in (blocks * 8)..<count { total += term(i) }
-        return total
     }
 }

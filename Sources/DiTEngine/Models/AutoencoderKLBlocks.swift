@@ -51,29 +51,38 @@ struct ResnetBlock2D: Sendable {
 struct AutoencoderKLAttention: Sendable {
     let channels: Int
     let norm: GroupNorm
-    /// `to_q`, `to_k`, `to_v` stacked: `[3C, C]`.
-    let qkv: Linear
-    let out: Linear
+    /// `to_q`, `to_k`, `to_v` weights stacked in torch layout, `[3C, C]`: the left operand of
+    /// `W · X` over the channel-major plane; and their biases, `[3C]`.
+    let qkvWeight: Tensor
+    let qkvBias: Tensor
+    /// `to_out.0`: `[C, C]` and `[C]`.
+    let outWeight: Tensor
+    let outBias: Tensor
 
-    /// The most score entries held at once (4 MiB); more query rows are done in chunks.
-    static let maxScoreEntries = 1 << 20
+    /// The most score entries held at once; larger images compute their query rows in chunks.
+    let maxScoreEntries: Int
 
-    init(_ scope: WeightScope, channels: Int, groups: Int) throws {
+    /// - Parameter maxScoreEntries: the score-buffer bound (default 2²⁰ floats, 4 MiB: one chunk
+    ///   up to 32×32 tokens).
+    init(_ scope: WeightScope, channels: Int, groups: Int, maxScoreEntries: Int = 1 << 20) throws {
         self.channels = channels
+        self.maxScoreEntries = maxScoreEntries
         norm = try GroupNorm(scope.child("group_norm"), channels: channels, groups: groups, eps: AutoencoderKLConfig.normEps)
-        qkv = Linear.stacked([
-            try Linear(scope.child("to_q"), inFeatures: channels, outFeatures: channels),
-            try Linear(scope.child("to_k"), inFeatures: channels, outFeatures: channels),
-            try Linear(scope.child("to_v"), inFeatures: channels, outFeatures: channels),
-        ])
-        out = try Linear(scope.child("to_out.0"), inFeatures: channels, outFeatures: channels)
+        let projections = try ["to_q", "to_k", "to_v"].map { name in
+            (weight: try scope.child(name).tensor("weight", shape: [channels, channels]),
+             bias: try scope.child(name).tensor("bias", shape: [channels]))
+        }
+        qkvWeight = Tensor.concatenate(projections.map(\.weight))
+        qkvBias = Tensor.concatenate(projections.map(\.bias))
+        outWeight = try scope.child("to_out.0").tensor("weight", shape: [channels, channels])
+        outBias = try scope.child("to_out.0").tensor("bias", shape: [channels])
     }
 
     func apply(_ ws: AutoencoderKLWorkspace) {
         let shape = ws.current.shape
         let (batch, c, tokens) = (shape[0], channels, shape[2] * shape[3])
         norm.apply(ws.current, into: &ws.normed)
-        let chunk = Swift.max(1, Swift.min(tokens, Self.maxScoreEntries / tokens))
+        let chunk = Swift.max(1, Swift.min(tokens, maxScoreEntries / tokens))
         ws.qkv.resize(to: [3 * c, tokens])
         ws.scores.resize(to: [chunk, tokens])
         ws.attended.resize(to: [c, tokens])
@@ -82,9 +91,9 @@ struct AutoencoderKLAttention: Sendable {
         let scale = 1 / Float(c).squareRoot()
         for item in 0..<batch {
             // [q; k; v] as [3C, tokens] = W_qkv · X + b.
-            BLAS.sgemm(m: 3 * c, n: tokens, k: c, a: qkv.weight.readPointer, lda: c,
+            BLAS.sgemm(m: 3 * c, n: tokens, k: c, a: qkvWeight.readPointer, lda: c,
                        b: normed + item * c * tokens, ldb: tokens, c: packed, ldc: tokens)
-            Self.addColumnVector(packed, rows: 3 * c, columns: tokens, bias: qkv.bias!.readPointer)
+            Self.addColumnVector(packed, rows: 3 * c, columns: tokens, bias: qkvBias.readPointer)
             let q = packed, k = packed + c * tokens, v = packed + 2 * c * tokens
             var start = 0
             while start < tokens {
@@ -100,9 +109,9 @@ struct AutoencoderKLAttention: Sendable {
             }
             // x += W_out · Oᵀ + b (the residual connection).
             let target = x + item * c * tokens
-            BLAS.sgemm(m: c, n: tokens, k: c, a: out.weight.readPointer, lda: c,
+            BLAS.sgemm(m: c, n: tokens, k: c, a: outWeight.readPointer, lda: c,
                        b: attended, ldb: tokens, beta: 1, c: target, ldc: tokens)
-            Self.addColumnVector(target, rows: c, columns: tokens, bias: out.bias!.readPointer)
+            Self.addColumnVector(target, rows: c, columns: tokens, bias: outBias.readPointer)
         }
     }
 
