@@ -131,18 +131,39 @@ final class Conv2dTests: XCTestCase {
         XCTAssertNil(conv.outputSize(height: 0, width: 4))
     }
 
-    func testNearestUpsampleRepeatsEveryPixelTwiceInBothDirections() {
-        // F.interpolate(x, scale_factor=2.0, mode="nearest") maps output (y, x) to input (y // 2, x // 2).
-        let x = Tensor(shape: [1, 2, 2, 3], values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
-        var y = Tensor(shape: [0])
-        Upsample2D.nearest2x(x, into: &y)
-        XCTAssertEqual(y.shape, [1, 2, 4, 6])
-        for c in 0..<2 {
-            for row in 0..<4 {
-                for col in 0..<6 {
-                    XCTAssertEqual(y[0, c, row, col], x[0, c, row / 2, col / 2])
+    /// torch's `F.interpolate(x, scale_factor=2.0, mode="nearest")`: output (y, x) = input (y // 2, x // 2).
+    static func nearest2x(_ x: Tensor) -> Tensor {
+        var y = Tensor(shape: [x.shape[0], x.shape[1], 2 * x.shape[2], 2 * x.shape[3]])
+        for b in 0..<x.shape[0] {
+            for c in 0..<x.shape[1] {
+                for row in 0..<(2 * x.shape[2]) {
+                    for col in 0..<(2 * x.shape[3]) { y[b, c, row, col] = x[b, c, row / 2, col / 2] }
                 }
             }
+        }
+        return y
+    }
+
+    func testUpsampleMatchesTorch() {
+        let x = Self.seq([1, 2, 2, 3], 0.37, 0.1, 1)
+        let upsample = Upsample2D(conv: Self.conv(out: 2, in: 2, kernel: 3, padding: .uniform(1)))
+        var y = Tensor(shape: [0]), phase = Tensor(shape: [0]), columns = Tensor(shape: [0])
+        upsample.apply(x, into: &y, phase: &phase, columns: &columns)
+        // F.conv2d(F.interpolate(x, scale_factor=2.0, mode="nearest"), w, b, padding=1)
+        let expected: [Float] = [-0.3710482, -0.01621995, 0.3397067, 1.017163, 1.344267, 1.10994, 1.108549, 2.19806, 2.486953, 2.936363, 3.103632, 2.055884, 1.923702, 3.1545, 3.332087, 3.51748, 3.5396, 2.181954, 1.24786, 1.716349, 1.702226, 1.578452, 1.490493, 0.7161865, 1.007256, 0.9791082, 0.583412, -0.2054789, -0.6049896, -0.7193575, -0.03499774, -0.8822617, -1.380793, -2.287298, -2.697503, -2.076822, -1.212337, -2.504378, -2.905286, -3.550965, -3.798644, -2.651499, -1.500813, -2.44274, -2.591162, -2.746525, -2.76723, -1.696913]
+        assertClose(y, Tensor(shape: [1, 2, 4, 6], values: expected), tolerance: 1e-5, "upsample")
+    }
+
+    func testUpsamplePhasesEqualNearestThenConvolution() {
+        // The four 2×2 phase convolutions against the definition: nearest ×2, then the 3×3 conv.
+        for (index, (height, width)) in [(1, 1), (1, 5), (4, 1), (3, 7), (8, 8)].enumerated() {
+            let conv = Self.conv(out: 3, in: 2, kernel: 3, padding: .uniform(1))
+            let upsample = Upsample2D(conv: conv)
+            let x = Self.seq([2, 2, height, width], 0.37, 0.3 * Double(index), 1)
+            var y = Tensor(shape: [0]), phase = Tensor(shape: [0]), columns = Tensor(shape: [0])
+            upsample.apply(x, into: &y, phase: &phase, columns: &columns)
+            XCTAssertEqual(y.shape, [2, 3, 2 * height, 2 * width])
+            assertClose(y, conv(Self.nearest2x(x)), tolerance: 1e-5, "\(height)×\(width)")
         }
     }
 }

@@ -154,7 +154,7 @@ final class AutoencoderKLWorkspace {
     var spare = Tensor(shape: [0])
     /// GroupNorm (+ SiLU) output.
     var normed = Tensor(shape: [0])
-    /// The middle of a ResNet block; the ×2 image before the upsampler's convolution.
+    /// The middle of a ResNet block; one output phase of an upsampler.
     var hidden = Tensor(shape: [0])
     /// im2col matrices.
     var columns = Tensor(shape: [0])

@@ -61,7 +61,7 @@ struct AutoencoderKLDecoder: Sendable {
         for block in upBlocks {
             for resnet in block.resnets { resnet.apply(ws) }
             if let upsampler = block.upsampler {
-                upsampler.apply(ws.current, into: &ws.spare, upsampled: &ws.hidden, columns: &ws.columns)
+                upsampler.apply(ws.current, into: &ws.spare, phase: &ws.hidden, columns: &ws.columns)
                 swap(&ws.current, &ws.spare)
             }
         }
