@@ -101,11 +101,12 @@ public enum PNGFile {
         guard !chunk.text.unicodeScalars.contains("\0") else {
             throw PNGError.invalidText(keyword: keyword, reason: "contains a NUL character, which PNG text cannot store")
         }
-        let latin1 = chunk.text.unicodeScalars.allSatisfy { $0.value <= 0xFF }
-        let textBytes: [UInt8] = latin1 ? chunk.text.unicodeScalars.map { UInt8($0.value) } : Array(chunk.text.utf8)
+        // iTXt when the text needs it, or when the caller asks for it (the studio's JSON chunk).
+        let international = chunk.kind == .internationalText || !chunk.text.unicodeScalars.allSatisfy { $0.value <= 0xFF }
+        let textBytes: [UInt8] = international ? Array(chunk.text.utf8) : chunk.text.unicodeScalars.map { UInt8($0.value) }
         return EncodedText(keyword: scalars.map { CChar(bitPattern: UInt8($0.value)) } + [0],
                            text: textBytes.map { CChar(bitPattern: $0) } + [0],
-                           international: !latin1)
+                           international: international)
     }
 
     private static func textChunk(_ text: cshims_png_text) -> PNGTextChunk {

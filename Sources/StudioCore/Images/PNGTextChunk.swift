@@ -1,7 +1,8 @@
 /// A keyword/text pair stored in a PNG (generation parameters, software name, comments).
 ///
 /// When writing, the chunk type follows from the content: tEXt when the text is Latin-1 (what
-/// most tools read, e.g. A1111's `parameters`), iTXt (UTF-8) otherwise; `kind` is ignored.
+/// most tools read, e.g. A1111's `parameters`), iTXt (UTF-8) otherwise or when `kind` is
+/// `.internationalText`; other kinds are not written (zTXt is read only).
 public struct PNGTextChunk: Equatable, Sendable {
     /// The chunk a text was stored in.
     public enum Kind: String, Sendable {
