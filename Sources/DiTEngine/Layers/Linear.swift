@@ -51,12 +51,18 @@ public struct Linear: Sendable {
     public func apply(rows: Int, input: UnsafePointer<Float>, inputStride: Int,
                       output: UnsafeMutablePointer<Float>, outputStride: Int, accumulate: Bool = false) {
         guard rows > 0 else { return }
+        // The bias goes into C first and the product is accumulated onto it (beta 1): one pass
+        // over the output instead of OpenBLAS's zeroing for beta 0 plus a bias pass.
+        if let bias {
+            if accumulate {
+                Kernels.addRowVector(output, rows: rows, columns: outFeatures, stride: outputStride, bias: bias.readPointer)
+            } else {
+                Kernels.fillRows(output, rows: rows, columns: outFeatures, stride: outputStride, with: bias.readPointer)
+            }
+        }
         BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
                    a: input, lda: inputStride, b: transposedWeight.readPointer, ldb: outFeatures,
-                   beta: accumulate ? 1 : 0, c: output, ldc: outputStride)
-        if let bias {
-            Kernels.addRowVector(output, rows: rows, columns: outFeatures, stride: outputStride, bias: bias.readPointer)
-        }
+                   beta: accumulate || bias != nil ? 1 : 0, c: output, ldc: outputStride)
     }
 
     /// Applies the layer over the last dimension of `x` (`[…, in]` → `[…, out]`).

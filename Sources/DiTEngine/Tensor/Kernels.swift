@@ -90,6 +90,15 @@ public enum Kernels {
         }
     }
 
+    /// Copies `row[0..<columns]` into each of `rows` rows (row stride `stride`).
+    @inlinable
+    public static func fillRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int,
+                                with row: UnsafePointer<Float>) {
+        for r in 0..<rows {
+            (x + r * stride).update(from: row, count: columns)
+        }
+    }
+
     /// Softmax of each of `rows` rows over its first `length` entries, in place, max-subtracted
     /// for stability. Entries from `length` to `columns` are set to 0 (used for causal masking).
     /// The exponentials are a separate loop from the reductions so that it vectorises.
