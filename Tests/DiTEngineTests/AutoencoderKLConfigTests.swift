@@ -35,7 +35,7 @@ final class AutoencoderKLConfigTests: XCTestCase {
         XCTAssertEqual(parsed, AutoencoderKLConfig(inChannels: 3, outChannels: 3, blockOutChannels: [8, 16, 16],
                                                    layersPerBlock: 1, latentChannels: 4, normNumGroups: 4,
                                                    scalingFactor: 1.126, shiftFactor: -0.11))
-        XCTAssertEqual(parsed.downsampleFactor, 4)
+        XCTAssertEqual(parsed.downsamplingFactor, 4)
         let other = try config(["use_quant_conv": "false", "mid_block_add_attention": "false", "act_fn": "\"swish\""])
         XCTAssertFalse(other.useQuantConv)
         XCTAssertTrue(other.usePostQuantConv)
@@ -54,7 +54,7 @@ final class AutoencoderKLConfigTests: XCTestCase {
                                                     latentChannels: 4, normNumGroups: 32, scalingFactor: 0.18215,
                                                     shiftFactor: 0, useQuantConv: true, usePostQuantConv: true,
                                                     midBlockAddAttention: true))
-        XCTAssertEqual(minimal.downsampleFactor, 1)
+        XCTAssertEqual(minimal.downsamplingFactor, 1)
     }
 
     func testRefusesUnknownDownBlockType() {
@@ -99,6 +99,13 @@ final class AutoencoderKLConfigTests: XCTestCase {
             XCTAssertEqual(key, "norm_num_groups")
         }
         XCTAssertThrowsError(try config(["block_out_channels": "[]", "down_block_types": "[]", "up_block_types": "[]"]))
+        let seventeen = "[" + Array(repeating: "8", count: 17).joined(separator: ", ") + "]"
+        let seventeenTypes = { (name: String) in "[" + Array(repeating: "\"\(name)\"", count: 17).joined(separator: ", ") + "]" }
+        XCTAssertThrowsError(try config(["block_out_channels": seventeen, "down_block_types": seventeenTypes("DownEncoderBlock2D"),
+                                         "up_block_types": seventeenTypes("UpDecoderBlock2D")])) { error in
+            guard case .invalidConfig(_, let key, _)? = error as? EngineError else { return XCTFail("\(error)") }
+            XCTAssertEqual(key, "block_out_channels")
+        }
         XCTAssertThrowsError(try config(["scaling_factor": "0"]))
         XCTAssertThrowsError(try config(["use_quant_conv": "\"yes\""])) { error in
             guard case .invalidConfig(_, let key, _)? = error as? EngineError else { return XCTFail("\(error)") }

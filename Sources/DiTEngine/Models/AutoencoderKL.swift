@@ -44,7 +44,7 @@ public final class AutoencoderKL: @unchecked Sendable {
     /// `shift_factor` of the config (0 when null or absent).
     public var shiftFactor: Float { config.shiftFactor }
     /// Pixels per latent cell along each side, `2^(len(block_out_channels) − 1)`.
-    public var downsamplingFactor: Int { config.downsampleFactor }
+    public var downsamplingFactor: Int { config.downsamplingFactor }
 
     /// Decodes raw latents `z` `[B, latent_channels, h, w]` (no normalisation applied) into images
     /// `[B, out_channels, h·f, w·f]`, roughly in [−1, 1].

@@ -25,7 +25,7 @@ public struct AutoencoderKLConfig: Sendable, Equatable {
     public var midBlockAddAttention: Bool
 
     /// The side ratio of image to latent, `2^(levels − 1)`.
-    public var downsampleFactor: Int { 1 << (blockOutChannels.count - 1) }
+    public var downsamplingFactor: Int { 1 << (blockOutChannels.count - 1) }
 
     /// The eps of every GroupNorm in the VAE (diffusers hard-codes it).
     public static let normEps: Float = 1e-6
@@ -47,6 +47,9 @@ public struct AutoencoderKLConfig: Sendable, Equatable {
         self.midBlockAddAttention = midBlockAddAttention
     }
 
+    /// More resolution levels than any real VAE has (SD's have 4); bounds the downsampling factor.
+    static let maximumLevels = 16
+
     static let encoderBlockType = "DownEncoderBlock2D"
     static let decoderBlockType = "UpDecoderBlock2D"
 
@@ -61,9 +64,9 @@ public struct AutoencoderKLConfig: Sendable, Equatable {
             throw EngineError.unsupportedConfig(file: config.name, key: "act_fn", value: "\"\(activation)\"")
         }
         let blocks = config.has("block_out_channels") ? try config.intList("block_out_channels") : [64]
-        guard !blocks.isEmpty, blocks.allSatisfy({ $0 > 0 }) else {
+        guard !blocks.isEmpty, blocks.count <= Self.maximumLevels, blocks.allSatisfy({ $0 > 0 }) else {
             throw EngineError.invalidConfig(file: config.name, key: "block_out_channels",
-                                            reason: "must be a non-empty list of positive channel counts, got \(blocks)")
+                                            reason: "must be a list of 1 to \(Self.maximumLevels) positive channel counts, got \(blocks)")
         }
         for (key, expected) in [("down_block_types", Self.encoderBlockType), ("up_block_types", Self.decoderBlockType)] {
             let types = try Self.stringList(config, key, default: [expected])
