@@ -120,7 +120,19 @@ final class Conv2dTests: XCTestCase {
             let conv = Conv2d(weight: Self.seq([3, 2, c.kernel, c.kernel], 0.21, 0.5, 0.4), bias: Self.seq([3], 1.3, 0.2, 0.1),
                               stride: c.stride, padding: c.padding)
             let x = Self.seq([2, 2, c.height, c.width], 0.37, 0.1 + Double(index), 1)
-            assertClose(conv(x), Self.direct(conv, x), tolerance: 1e-5, "case \(index): \(c)")
+            let reference = Self.direct(conv, x)
+            assertClose(conv(x), reference, tolerance: 1e-5, "case \(index): \(c)")
+            // In bands of one and of two output rows (bounded im2col buffer), too.
+            let (outHeight, outWidth) = conv.outputSize(height: c.height, width: c.width)!
+            for limit in [1, 2 * conv.patchLength * outWidth] {
+                var banded = Tensor(shape: reference.shape, repeating: .nan)
+                var columns = Tensor(shape: [0])
+                conv.apply(input: x.readPointer, batch: 2, height: c.height, width: c.width,
+                           output: banded.writePointer(), columns: &columns, maxColumnEntries: limit)
+                XCTAssertLessThanOrEqual(columns.count, max(limit, conv.patchLength * outWidth))
+                XCTAssertEqual(outHeight, reference.shape[2])
+                assertClose(banded, reference, tolerance: 1e-5, "case \(index) in bands (limit \(limit))")
+            }
         }
     }
 

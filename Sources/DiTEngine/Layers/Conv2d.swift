@@ -72,11 +72,13 @@ public struct Conv2d: Sendable {
     /// (`batch × outChannels × Ho × Wo`). With `accumulate`, the result is added to what `output`
     /// holds (a fused residual). Only the first `outputChannelLimit` output channels are computed
     /// when it is given (and `output` is laid out with that many channels).
-    /// `columns` is scratch for im2col, resized as needed.
+    /// `columns` is scratch for im2col, resized as needed: at most `maxColumnEntries` floats, so
+    /// large images are done in bands of output rows (one sgemm per band).
     /// The input size must be valid (`outputSize` non-nil) — a programmer error otherwise.
     public func apply(input: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
                       output: UnsafeMutablePointer<Float>, columns: inout Tensor,
-                      accumulate: Bool = false, outputChannelLimit: Int? = nil) {
+                      accumulate: Bool = false, outputChannelLimit: Int? = nil,
+                      maxColumnEntries: Int = Conv2d.defaultMaxColumnEntries) {
         guard let (outHeight, outWidth) = outputSize(height: height, width: width) else {
             preconditionFailure("Conv2d: input \(height)×\(width) is smaller than the kernel \(kernelHeight)×\(kernelWidth) after padding")
         }
@@ -85,21 +87,30 @@ public struct Conv2d: Sendable {
         let k = patchLength
         let inputPlane = inChannels * height * width
         let pointwise = isPointwise
-        if !pointwise { columns.resize(to: [k, pixels]) }
+        let bandRows = pointwise ? outHeight : Swift.max(1, Swift.min(outHeight, maxColumnEntries / Swift.max(1, k * outWidth)))
+        if !pointwise { columns.resize(to: [k, bandRows * outWidth]) }
         for item in 0..<batch {
             let source = input + item * inputPlane
             let target = output + item * channels * pixels
-            let matrix: UnsafePointer<Float>
-            if pointwise {
-                matrix = source
-            } else {
-                let cols = columns.writePointer()
-                im2col(source, height: height, width: width, outHeight: outHeight, outWidth: outWidth, into: cols)
-                matrix = UnsafePointer(cols)
+            var firstRow = 0
+            while firstRow < outHeight {
+                let rows = Swift.min(bandRows, outHeight - firstRow)
+                let bandPixels = rows * outWidth
+                let matrix: UnsafePointer<Float>
+                if pointwise {
+                    matrix = source
+                } else {
+                    let cols = columns.writePointer()
+                    im2col(source, height: height, width: width, outHeight: outHeight, outWidth: outWidth,
+                           rows: firstRow..<(firstRow + rows), into: cols)
+                    matrix = UnsafePointer(cols)
+                }
+                // The band is a column block of every output channel's plane (row stride `pixels`).
+                BLAS.sgemm(m: channels, n: bandPixels, k: k,
+                           a: weight.readPointer, lda: k, b: matrix, ldb: bandPixels,
+                           beta: accumulate ? 1 : 0, c: target + firstRow * outWidth, ldc: pixels)
+                firstRow += rows
             }
-            BLAS.sgemm(m: channels, n: pixels, k: k,
-                       a: weight.readPointer, lda: k, b: matrix, ldb: pixels,
-                       beta: accumulate ? 1 : 0, c: target, ldc: pixels)
             if let bias {
                 let b = bias.readPointer
                 for channel in 0..<channels {
@@ -110,6 +121,11 @@ public struct Conv2d: Sendable {
             }
         }
     }
+
+    /// The default bound on the im2col buffer: 2²² floats (16 MiB), which holds whole images of
+    /// the embedded model and bands of a few rows for a 1024-pixel SD3 VAE (whose full column
+    /// matrix would take gigabytes).
+    public static let defaultMaxColumnEntries = 1 << 22
 
     /// Convolves `x` `[B, inChannels, H, W]` into `output` (resized to `[B, outChannels, Ho, Wo]`);
     /// for workspace buffers. With `accumulate`, `output` must already have that shape and the
@@ -137,13 +153,14 @@ public struct Conv2d: Sendable {
         return output
     }
 
-    /// Writes the column matrix `[inChannels·kh·kw, Ho·Wo]` of one image: row `(c, ky, kx)` holds,
-    /// for every output pixel, the input value under that kernel tap (0 in the padding).
+    /// Writes the column matrix of output rows `rows` of one image, `[inChannels·kh·kw,
+    /// rows.count·Wo]`: row `(c, ky, kx)` holds, for every output pixel of the band, the input
+    /// value under that kernel tap (0 in the padding).
     private func im2col(_ input: UnsafePointer<Float>, height: Int, width: Int,
-                        outHeight: Int, outWidth: Int, into columns: UnsafeMutablePointer<Float>) {
+                        outHeight: Int, outWidth: Int, rows: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
         let (kh, kw, s) = (kernelHeight, kernelWidth, stride)
         let (top, left) = (padding.top, padding.left)
-        let pixels = outHeight * outWidth
+        let bandPixels = rows.count * outWidth
         var row = columns
         for channel in 0..<inChannels {
             let plane = input + channel * height * width
@@ -154,57 +171,64 @@ public struct Conv2d: Sendable {
                     let last = width - 1 + left - kx  // the largest ox·s with ix < W
                     let end = last < 0 ? first : Swift.max(first, Swift.min(outWidth, last / s + 1))
                     if s == 1 && outWidth == width {
-                        Conv2d.shiftedPlane(plane, height: height, width: width, outHeight: outHeight,
+                        Conv2d.shiftedPlane(plane, height: height, width: width, rows: rows,
                                             rowShift: ky - top, columnShift: kx - left,
                                             first: first, end: end, into: row)
-                        row += pixels
+                        row += bandPixels
                         continue
                     }
-                    for oy in 0..<outHeight {
-                        let target = row + oy * outWidth
+                    for oy in rows {
+                        let target = row + (oy - rows.lowerBound) * outWidth
                         let iy = oy * s - top + ky
                         guard iy >= 0 && iy < height else {
                             target.update(repeating: 0, count: outWidth)
                             continue
                         }
-                        let source = plane + iy * width - left + kx
+                        // Input column of output column ox: ox·s + shift (in range for first..<end).
+                        let source = plane + iy * width, shift = kx - left
                         if first > 0 { target.update(repeating: 0, count: first) }
                         if s == 1 {
-                            (target + first).update(from: source + first, count: end - first)
+                            if end > first { (target + first).update(from: source + (first + shift), count: end - first) }
                         } else {
-                            for ox in first..<end { target[ox] = source[ox * s] }
+                            for ox in first..<end { target[ox] = source[ox * s + shift] }
                         }
                         if end < outWidth { (target + end).update(repeating: 0, count: outWidth - end) }
                     }
-                    row += pixels
+                    row += bandPixels
                 }
             }
         }
     }
 
     /// One im2col row for a stride-1 convolution whose output is as wide as its input (e.g. 3×3
-    /// with padding 1): the input plane shifted by (`rowShift`, `columnShift`), so the valid
-    /// rows are one contiguous copy; afterwards the `columnShift` edge columns that wrapped around
-    /// from the neighbouring row are zeroed (only columns `first..<end` lie inside the input).
-    /// This replaces a few library calls per output row with a few per plane.
-    private static func shiftedPlane(_ plane: UnsafePointer<Float>, height: Int, width: Int, outHeight: Int,
+    /// with padding 1), for output rows `rows`: the input plane shifted by (`rowShift`,
+    /// `columnShift`), so the valid rows are one contiguous copy; afterwards the edge columns that
+    /// wrapped around from the neighbouring row are zeroed (only columns `first..<end` lie inside
+    /// the input). This replaces a few library calls per output row with a few per band.
+    private static func shiftedPlane(_ plane: UnsafePointer<Float>, height: Int, width: Int, rows: Range<Int>,
                                      rowShift: Int, columnShift: Int, first: Int, end: Int,
-                                     into target: UnsafeMutablePointer<Float>) {
+                                     into band: UnsafeMutablePointer<Float>) {
+        // Band index of output row oy, column ox: (oy − r0)·W + ox.
+        let base = rows.lowerBound * width
         // Output rows whose tap row iy = oy + rowShift lies inside the input.
-        let firstRow = Swift.min(outHeight, Swift.max(0, -rowShift))
-        let endRow = Swift.max(firstRow, Swift.min(outHeight, height - rowShift))
-        if firstRow > 0 { target.update(repeating: 0, count: firstRow * width) }
-        if endRow < outHeight { (target + endRow * width).update(repeating: 0, count: (outHeight - endRow) * width) }
+        let firstRow = Swift.min(rows.upperBound, Swift.max(rows.lowerBound, -rowShift))
+        let endRow = Swift.max(firstRow, Swift.min(rows.upperBound, height - rowShift))
+        if firstRow > rows.lowerBound {
+            band.update(repeating: 0, count: firstRow * width - base)
+        }
+        if endRow < rows.upperBound {
+            (band + (endRow * width - base)).update(repeating: 0, count: (rows.upperBound - endRow) * width)
+        }
         guard endRow > firstRow else { return }
-        // target[t] = plane[t + offset] for t in the valid rows, clipped to the plane's extent
-        // (anything clipped is an edge column, zeroed below).
+        // Output pixel t = oy·W + ox reads plane[t + offset]; copy the valid rows at once, clipped
+        // to the plane's extent (anything clipped is an edge column, zeroed below).
         let offset = rowShift * width + columnShift
         let lower = Swift.max(firstRow * width, -offset)
         let upper = Swift.min(endRow * width, height * width - offset)
-        if upper > lower { (target + lower).update(from: plane + lower + offset, count: upper - lower) }
+        if upper > lower { (band + (lower - base)).update(from: plane + (lower + offset), count: upper - lower) }
         guard first > 0 || end < width else { return }
         for oy in firstRow..<endRow {
-            let rowStart = target + oy * width
+            let rowStart = band + (oy * width - base)
             for ox in 0..<first { rowStart[ox] = 0 }
             for ox in end..<width { rowStart[ox] = 0 }
         }

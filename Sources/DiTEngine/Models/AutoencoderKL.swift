@@ -5,7 +5,8 @@ import Foundation
 /// The decoder turns the diffusion model's latents into images (every final image, and every
 /// step's preview); the encoder gives the posterior mean of an image (img2img, inpainting).
 /// Convolutions are im2col + sgemm and every intermediate lives in a workspace that is reused from
-/// call to call, so decoding a preview at every sampling step allocates only its output.
+/// call to call, so decoding a preview at every sampling step allocates only the tensors it
+/// hands back (and, in `decodeLatents`, the normalised copy of its input).
 ///
 /// Latent normalisation follows SD3: the diffusion model sees `z = (mean − shift) · scaling`,
 /// so `decodeLatents` decodes `z / scaling + shift` and `encodeLatents` returns the former.
