@@ -161,8 +161,9 @@ public final class ConfigDocument {
             if line.hasPrefix("[[") {
                 let name = headerName(line, brackets: 2)
                 arrayCounts[name, default: 0] += 1
-                current = "\(name).\(arrayCounts[name]!)"
+                current = "\(name).\(arrayCounts[name, default: 1])"
                 if index[current] == nil { index[current] = number + 1 }
+                if index[name] == nil { index[name] = number + 1 }
             } else if line.hasPrefix("[") {
                 current = headerName(line, brackets: 1)
                 if index[current] == nil { index[current] = number + 1 }

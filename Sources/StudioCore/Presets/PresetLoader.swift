@@ -1,0 +1,224 @@
+import Foundation
+
+/// Reads one preset file. Unknown keys are warnings (with a "did you mean"); invalid TOML, values
+/// out of range, and operations the engine cannot run yet are errors naming file, line and key.
+///
+/// ```toml
+/// name = "draft"                      # optional: defaults to the file name
+/// description = "Quick look"
+/// [settings]
+/// steps = 8                           # 1…10000
+/// guidance = 4.0                      # ≥ 0 (CFG scale)
+/// shift = 1.0                         # > 0
+/// sampler = "euler"                   # euler | heun
+/// rng = "torch"                       # torch | native
+/// size = "64x64"                      # WxH
+/// seed_policy = "increment"           # fixed | increment | random
+/// seed = 1234                         # optional first seed (random when absent)
+/// count = 1                           # images per generate operation
+/// caching = "off"
+/// prompt_template = "{prompt}"
+/// prompt = "a large red circle"       # used when no prompt is given
+/// negative_prompt = ""
+/// model = "/path/to/model"            # optional model directory
+///
+/// [[operations]]                      # optional script; each acts on the previous result
+/// op = "sweep"                        # generate | batch | sweep
+/// parameter = "guidance"              # sweep: guidance | shift | steps | sampler
+/// values = [1.0, 2.0, 4.0]
+/// # any [settings] key but seed, prompt and model overrides the settings for this operation
+/// ```
+///
+/// `regional`, `img2img`, `inpaint`, `inject` and `variation` are operation names reserved for
+/// regional prompting and editing; until the engine's capabilities include them, a preset that
+/// uses one is refused with a message saying so.
+public struct PresetLoader {
+    public var capabilities: EngineCapabilities
+
+    public init(capabilities: EngineCapabilities = .generateOnly) {
+        self.capabilities = capabilities
+    }
+
+    static let topKeys = ["name", "description", "settings", "operations"]
+    static let settingKeys = ["steps", "guidance", "shift", "sampler", "rng", "size", "seed_policy", "seed", "count",
+                              "caching", "prompt_template", "prompt", "negative_prompt", "model"]
+    static let operationKeys = ["op", "label", "parameter", "values", "steps", "guidance", "shift", "sampler", "rng", "size",
+                                "seed_policy", "count", "prompt_template", "negative_prompt"]
+    static let sweepParameters = ["guidance", "shift", "steps", "sampler"]
+
+    /// Loads the preset in `url`; `displayPath` is how messages name the file.
+    public func load(contentsOf url: URL, source: PresetSource, displayPath: String? = nil) throws -> (Preset, [ConfigWarning]) {
+        let document = try ConfigDocument(contentsOf: url, displayPath: displayPath)
+        let preset = try load(document, defaultName: url.deletingPathExtension().lastPathComponent, source: source)
+        return (preset, document.warnings)
+    }
+
+    /// Loads a preset from TOML text (tests, and files already read).
+    public func load(text: String, file: String, source: PresetSource) throws -> (Preset, [ConfigWarning]) {
+        let document = try ConfigDocument(file: file, text: text)
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        return (try load(document, defaultName: name, source: source), document.warnings)
+    }
+
+    private func load(_ document: ConfigDocument, defaultName: String, source: PresetSource) throws -> Preset {
+        let root = document.root
+        document.warnAboutUnknownKeys(in: root, known: Self.topKeys)
+        let name = try document.string(root, "name") ?? defaultName
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw document.invalid(root, "name", "must not be empty") }
+        let description = try document.string(root, "description") ?? ""
+
+        var settings = PresetSettings.defaults
+        if let table = try document.table(root, "settings") {
+            document.warnAboutUnknownKeys(in: table, known: Self.settingKeys)
+            settings = try readPatch(document, table).applied(to: settings)
+            if let seed = try document.integer(table, "seed") {
+                guard seed >= 0 else { throw document.invalid(table, "seed", "must be ≥ 0 (got \(seed))") }
+                settings.seed = UInt64(seed)
+            }
+            settings.prompt = try document.string(table, "prompt")
+            settings.model = try document.string(table, "model")
+            if let caching = try document.string(table, "caching") {
+                settings.caching = CachingLevel(rawValue: caching)
+                if let refusal = capabilities.refusal(forCaching: settings.caching) {
+                    throw document.unavailable(table, "caching", refusal)
+                }
+            }
+        }
+
+        var operations: [PresetOperation] = []
+        for table in try document.tables(root, "operations") ?? [] {
+            operations.append(try readOperation(document, table))
+        }
+        let preset = Preset(name: name, description: description, settings: settings, operations: operations, source: source)
+        guard preset.jobCount <= JobRequest.maximumCount else {
+            throw document.invalid(root, operations.isEmpty ? "settings.count" : "operations",
+                                   "the preset would make \(preset.jobCount) jobs; at most \(JobRequest.maximumCount)")
+        }
+        return preset
+    }
+
+    /// The settings keys a table sets (the `[settings]` table or an operation's overrides).
+    private func readPatch(_ document: ConfigDocument, _ table: ConfigTable) throws -> SettingsPatch {
+        var patch = SettingsPatch()
+        patch.steps = try steps(document, table, "steps")
+        patch.guidance = try guidance(document, table, "guidance")
+        patch.shift = try shift(document, table, "shift")
+        patch.sampler = try document.choice(table, "sampler", SamplerChoice.allCases.map(\.rawValue)).flatMap { SamplerChoice(rawValue: $0) }
+        patch.rng = try document.choice(table, "rng", RNGChoice.allCases.map(\.rawValue)).flatMap(RNGChoice.init)
+        patch.seedPolicy = try document.choice(table, "seed_policy", SeedPolicy.allCases.map(\.rawValue)).flatMap(SeedPolicy.init)
+        patch.count = try document.integer(table, "count", in: 1...JobRequest.maximumCount)
+        patch.negativePrompt = try document.string(table, "negative_prompt")
+        if let size = try document.string(table, "size") {
+            guard let parsed = Self.parseSize(size) else {
+                throw document.invalid(table, "size", "'\(size)' is not a size: write WIDTHxHEIGHT, each 1 to "
+                                       + "\(GenerateParameters.maximumSide), e.g. \"64x64\"")
+            }
+            patch.size = parsed
+        }
+        if let template = try document.string(table, "prompt_template") {
+            guard template.contains(PresetSettings.promptPlaceholder) else {
+                throw document.invalid(table, "prompt_template", "must contain \(PresetSettings.promptPlaceholder), where the prompt goes")
+            }
+            patch.promptTemplate = template
+        }
+        return patch
+    }
+
+    private func readOperation(_ document: ConfigDocument, _ table: ConfigTable) throws -> PresetOperation {
+        guard let name = try document.string(table, "op") else {
+            throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("op"),
+                                             reason: "every operation names what it does: " + PresetOperation.allNames.joined(separator: ", "))
+        }
+        if let future = PresetOperation.futureOperations[name] {
+            if let refusal = capabilities.refusal(for: future) {
+                throw document.unavailable(table, "op", "\(refusal); this preset cannot run until it is")
+            }
+            throw document.unavailable(table, "op", "the '\(name)' operation is not available in presets yet")
+        }
+        guard let kind = PresetOperation.Kind(rawValue: name) else {
+            throw document.invalid(table, "op", "unknown operation '\(name)'" + EditDistance.hint(for: name, among: PresetOperation.allNames)
+                                   + "; one of " + PresetOperation.allNames.joined(separator: ", "))
+        }
+        document.warnAboutUnknownKeys(in: table, known: Self.operationKeys)
+        let label = try document.string(table, "label")
+        let overrides = try readPatch(document, table)
+        switch kind {
+        case .generate:
+            try rejectSweepKeys(document, table, in: name)
+            return PresetOperation(kind: .generate, patches: [overrides], label: label)
+        case .batch:
+            try rejectSweepKeys(document, table, in: name)
+            guard overrides.count != nil else {
+                throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("count"), reason: "a batch says how many seeds to run")
+            }
+            return PresetOperation(kind: .batch, patches: [overrides], label: label)
+        case .sweep:
+            return PresetOperation(kind: .sweep, patches: try sweepPatches(document, table).map { overrides.merged(with: $0) },
+                                   label: label)
+        }
+    }
+
+    private func rejectSweepKeys(_ document: ConfigDocument, _ table: ConfigTable, in name: String) throws {
+        for key in ["parameter", "values"] where table.values[key] != nil {
+            throw document.invalid(table, key, "only a sweep has '\(key)' (this operation is '\(name)')")
+        }
+    }
+
+    /// One patch per value of the swept parameter.
+    private func sweepPatches(_ document: ConfigDocument, _ table: ConfigTable) throws -> [SettingsPatch] {
+        guard let parameter = try document.choice(table, "parameter", Self.sweepParameters) else {
+            throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("parameter"),
+                                             reason: "a sweep names the parameter it varies: " + Self.sweepParameters.joined(separator: ", "))
+        }
+        guard let values = try document.array(table, "values"), !values.isEmpty else {
+            throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("values"), reason: "a sweep lists at least one value")
+        }
+        return try values.enumerated().map { index, value in
+            // Check each value as if it were the setting itself, with its own key in messages.
+            let key = "values"
+            let item = ConfigTable(path: table.path, values: [parameter: value])
+            var patch = SettingsPatch()
+            do {
+                switch parameter {
+                case "guidance": patch.guidance = try guidance(document, item, parameter)
+                case "shift": patch.shift = try shift(document, item, parameter)
+                case "steps": patch.steps = try steps(document, item, parameter)
+                default:
+                    patch.sampler = try document.choice(item, parameter, SamplerChoice.allCases.map(\.rawValue)).flatMap { SamplerChoice(rawValue: $0) }
+                }
+            } catch let ConfigFileError.invalidValue(file, _, _, reason) {
+                throw ConfigFileError.invalidValue(file: file, line: document.line(of: table.keyPath(key)),
+                                                   key: table.keyPath(key), reason: "value \(index + 1): \(reason)")
+            }
+            return patch
+        }
+    }
+
+    // MARK: - Ranges
+
+    private func steps(_ document: ConfigDocument, _ table: ConfigTable, _ key: String) throws -> Int? {
+        try document.integer(table, key, in: GenerateParameters.stepsRange)
+    }
+
+    private func guidance(_ document: ConfigDocument, _ table: ConfigTable, _ key: String) throws -> Double? {
+        guard let value = try document.number(table, key) else { return nil }
+        guard value.isFinite, value >= 0 else { throw document.invalid(table, key, "must be ≥ 0 (got \(value))") }
+        return value
+    }
+
+    private func shift(_ document: ConfigDocument, _ table: ConfigTable, _ key: String) throws -> Double? {
+        guard let value = try document.number(table, key) else { return nil }
+        guard value.isFinite, value > 0 else { throw document.invalid(table, key, "must be > 0 (got \(value))") }
+        return value
+    }
+
+    /// `64x64` → (64, 64); nil unless both sides are in 1…maximumSide.
+    static func parseSize(_ text: String) -> (width: Int, height: Int)? {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
+              (1...GenerateParameters.maximumSide).contains(width), (1...GenerateParameters.maximumSide).contains(height)
+        else { return nil }
+        return (width, height)
+    }
+}
