@@ -67,6 +67,11 @@ public final class ConfigDocument {
         return .unavailable(file: file, line: line(of: path), key: path, reason: reason)
     }
 
+    /// Records a warning of the caller's own.
+    public func appendWarning(_ warning: ConfigWarning) {
+        warnings.append(warning)
+    }
+
     /// Records a warning, with a "did you mean" hint, for every key of `table` not in `known`.
     public func warnAboutUnknownKeys(in table: ConfigTable, known: [String]) {
         for key in table.values.keys.sorted() where !known.contains(key) {
