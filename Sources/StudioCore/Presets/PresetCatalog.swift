@@ -45,6 +45,7 @@ public struct PresetCatalog: Sendable {
                 }
             }
         }
+        catalog.presets.sort { $0.name < $1.name }
         return catalog
     }
 

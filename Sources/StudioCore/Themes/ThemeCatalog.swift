@@ -34,6 +34,7 @@ public struct ThemeCatalog: Sendable {
                 }
             }
         }
+        catalog.themes.sort { $0.name < $1.name }
         return catalog
     }
 
