@@ -245,3 +245,85 @@ final class JournalRecoveryTests: XCTestCase {
         XCTAssertEqual(lines.dropLast().last, #"{"type":"paused"}"#)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+
+/// A full disk, simulated with the file-size limit (RLIMIT_FSIZE): writes past it fail with EFBIG
+/// as they would with ENOSPC.
+final class JournalFullDiskTests: XCTestCase {
+    /// Runs `body` with files limited to `bytes`, restoring the limit afterwards.
+    private func withFileSizeLimit(_ bytes: Int, _ body: () throws -> Void) rethrows {
+        var saved = rlimit()
+        getrlimit(fileSizeResource, &saved)
+        let previousHandler = signal(SIGXFSZ, SIG_IGN)  // otherwise the kernel kills the process
+        var limited = saved
+        limited.rlim_cur = rlim_t(bytes)
+        setrlimit(fileSizeResource, &limited)
+        defer {
+            setrlimit(fileSizeResource, &saved)
+            signal(SIGXFSZ, previousHandler)
+        }
+        try body()
+    }
+
+    private var fileSizeResource: __rlimit_resource_t { __rlimit_resource_t(RLIMIT_FSIZE.rawValue) }
+
+    func testAFullDiskRefusesTheChangeAndLeavesTheJournalWhole() throws {
+        let fixture = try StudioFixture(testCase: self)
+        let session = try fixture.createSession()
+        try session.pause()
+        try session.enqueue(JobRequest(parameters: tinyParameters()))
+        let before = try Data(contentsOf: session.journalURL)
+        let queueBefore = session.queue
+
+        try withFileSizeLimit(before.count + 10) {
+            XCTAssertThrowsError(try session.enqueue(JobRequest(parameters: tinyParameters(seed: 2)))) { error in
+                guard case let .journalUnwritable(path, reason)? = error as? SessionError else { return XCTFail("\(error)") }
+                XCTAssertEqual(path, session.journalURL.path)
+                XCTAssertEqual(reason, String(cString: strerror(EFBIG)))
+                XCTAssertTrue("\(error)".hasSuffix("the change was not made (free some space or fix the folder's permissions)"))
+            }
+        }
+        XCTAssertEqual(session.queue, queueBefore, "nothing changed")
+        XCTAssertEqual(try Data(contentsOf: session.journalURL), before, "no half line left behind")
+
+        // Space again: the session goes on, and reads back whole.
+        try session.resume()
+        runToIdle(session)
+        XCTAssertEqual(session.queue.counts[.done], 1)
+        session.close()
+        let reopened = try fixture.reopen(session.id)
+        XCTAssertEqual(reopened.openingNotes, [])
+        XCTAssertEqual(reopened.queue.counts[.done], 1)
+    }
+
+    func testAFullDiskWhileAJobRunsFailsTheJobAndReopeningSortsItOut() throws {
+        let fixture = try StudioFixture(testCase: self)
+        let session = try fixture.createSession()
+        fixture.script.hold(atStep: 1)
+        let ids = try session.enqueue(JobRequest(parameters: GenerateParameters(prompt: "big", seed: 1, steps: 2, width: 64, height: 64)))
+        fixture.script.waitUntilHeld()
+        let journalSize = try Data(contentsOf: session.journalURL).count
+        var problems: [String] = []
+        withFileSizeLimit(journalSize + 10) {  // room for neither the image nor the outcome's line
+            fixture.script.release()
+            while session.worker.isBusy { session.worker.inbox.wait(timeout: 0.05) }
+            problems = session.pump().problems
+        }
+        let job = try XCTUnwrap(session.queue[ids[0]])
+        XCTAssertEqual(job.state, .failed, "kept in memory")
+        XCTAssertTrue(job.error?.hasPrefix("cannot save the image: ") == true, job.error ?? "")
+        XCTAssertEqual(problems.count, 1)
+        XCTAssertTrue(problems[0].contains("kept in memory only"), problems[0])
+        XCTAssertEqual(try directoryListing(session.directory), ["journal.jsonl"], "no partial image, no temporary file")
+        session.abandon()
+
+        // The journal still says "running": reopening finds no image and queues the job again.
+        let reopened = try fixture.reopen(session.id)
+        XCTAssertEqual(reopened.openingNotes, ["job #1 was running when the studio stopped; it is queued again at the front"])
+        runToIdle(reopened)
+        XCTAssertEqual(reopened.queue[ids[0]]?.state, .done)
+    }
+}
+#endif
