@@ -29,7 +29,7 @@ final class SessionJournal {
                          : SessionError.journalUnreadable(path: url.path, reason: reason)
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            Glibc.close(descriptor)
+            closeDescriptor(descriptor)
             throw SessionError.locked(path: url.deletingLastPathComponent().path)
         }
         self.descriptor = descriptor
@@ -42,7 +42,7 @@ final class SessionJournal {
     /// Releases the file and its lock (what a crash does too; nothing is written).
     func close() {
         guard descriptor >= 0 else { return }
-        Glibc.close(descriptor)
+        closeDescriptor(descriptor)
         descriptor = -1
     }
 
@@ -156,4 +156,13 @@ final class SessionJournal {
         }
         return contents
     }
+}
+
+/// close(2), which `FileHandle` and friends shadow inside methods.
+private func closeDescriptor(_ descriptor: Int32) {
+    #if canImport(Glibc)
+    _ = Glibc.close(descriptor)
+    #else
+    _ = Darwin.close(descriptor)
+    #endif
 }
