@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "StudioCoreTests", dependencies: ["StudioCore"]),
         .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI"]),
         // Runs the built `dit-studio` binary (exit codes, output), so it depends on the executable.
-        .testTarget(name: "DiTStudioCLITests", dependencies: ["DiTStudioCLI"]),
+        .testTarget(name: "DiTStudioCLITests", dependencies: ["DiTStudioCLI", "StudioCore"]),
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "StudioCore"]),
     ],
     swiftLanguageModes: [.v6]

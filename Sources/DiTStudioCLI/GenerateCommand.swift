@@ -17,103 +17,126 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "What to draw.")
-    var prompt: String
+    @Argument(help: "What to draw (may be left out with --from).")
+    var prompt: String?
 
     @Option(help: "What to steer away from (the unconditional branch; default: the empty prompt).")
-    var negative: String = ""
+    var negative: String?
 
-    @Option(help: "Model directory in the diffusers layout (required for now).", completion: .directory)
+    @Option(help: "Model directory in the diffusers layout (default: $DIT_STUDIO_MODEL, else the built-in shapes-mmdit).",
+            completion: .directory)
     var model: String?
 
     @Option(help: "Random seed (default: a random one, written into the PNG).")
     var seed: UInt64?
 
-    @Option(help: "Sampling steps (≥ 1).")
-    var steps: Int = 20
+    @Option(help: "Sampling steps (≥ 1; default: the model's studio.json, else 20).")
+    var steps: Int?
 
-    @Option(help: "Classifier-free guidance scale (≥ 0; 1 = no guidance).")
-    var cfg: Float = 4.0
+    @Option(help: "Classifier-free guidance scale (≥ 0; 1 = no guidance; default: the model's studio.json, else 4).")
+    var cfg: Float?
 
-    @Option(help: "Timestep shift (> 0; default: the model's scheduler config, else 3).")
+    @Option(help: "Timestep shift (> 0; default: the model's studio.json, else its scheduler config, else 3).")
     var shift: Double?
 
     @Option(help: "Sampler: euler or heun (heun costs about two model calls per step).")
-    var sampler: SamplerOption = .euler
+    var sampler: SamplerOption?
 
     @Option(help: "Noise generator: torch (PyTorch's torch.randn, bit for bit) or native (Philox).")
-    var rng: RNGOption = .torch
+    var rng: RNGOption?
 
-    @Option(help: "Image size WxH in pixels (default: the model's sample size).")
+    @Option(help: "Image size WxH in pixels (default: the model's studio.json, else its sample size).")
     var size: ImageSizeOption?
 
     @Option(help: "Output PNG (default: ./dit-<seed>.png, never overwriting: -1, -2, … are added).",
             completion: .file(extensions: ["png"]))
     var out: String?
 
+    @Option(help: "Make an image again from the metadata of a PNG this studio (or an A1111-style tool) wrote; options given here override the image's.",
+            completion: .file(extensions: ["png"]))
+    var from: String?
+
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
-        guard steps <= 10_000 else { throw ValidationError("--steps must be at most 10000 (got \(steps))") }
-        guard cfg.isFinite, cfg >= 0 else { throw ValidationError("--cfg must be a number ≥ 0 (got \(cfg))") }
+        guard prompt != nil || from != nil else { throw ValidationError("give a PROMPT, or --from IMAGE.png") }
+        if let steps {
+            guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
+            guard steps <= 10_000 else { throw ValidationError("--steps must be at most 10000 (got \(steps))") }
+        }
+        if let cfg { guard cfg.isFinite, cfg >= 0 else { throw ValidationError("--cfg must be a number ≥ 0 (got \(cfg))") } }
         if let shift {
             guard shift.isFinite, shift > 0 else { throw ValidationError("--shift must be a number > 0 (got \(shift))") }
         }
-        try validateModelAndSize(model: model, size: size)
+        if let from, !FileManager.default.fileExists(atPath: from) {
+            throw ValidationError("--from \(from): no such file")
+        }
+        // With --from and no --model, the image names its model; run() resolves it.
+        if from == nil || model != nil { try validateModelAndSize(model: model, size: size) }
     }
 
     func run() throws {
-        let modelURL = URL(fileURLWithPath: model ?? ".")
-        let loaded = try DiffusionModel(directory: modelURL)
-        let pipeline = try GenerationPipeline(model: loaded)
-        let imageSize = try size ?? ModelFacts.defaultSize(modelDirectory: modelURL, geometry: pipeline.geometry)
-        let request = GenerationRequest(
-            prompt: prompt, negativePrompt: negative,
-            seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)),
-            steps: steps, guidanceScale: cfg,
-            shift: try shift ?? ModelFacts.defaultShift(modelDirectory: modelURL),
-            sampler: sampler.kind, noise: rng.kind,
-            width: imageSize.width, height: imageSize.height)
+        let (parameters, notes) = try startingParameters()
+        for note in notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        let engine = DiTGenerationEngine()
+        engine.onWarnings = { warnings in
+            for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        }
+        let description = try engine.loadModel(at: parameters.model)
+        do { try parameters.validate(for: description) } catch { throw ValidationError("\(error)") }
 
-        let progress = ProgressBar(total: request.steps)
-        let output = try pipeline.generate(request, onStep: { step in
-            progress.update(completed: step.index + 1)
-            return true
-        }, onPrepared: { prepared in
-            for warning in prepared.warnings {
-                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-            }
-            progress.update(completed: 0)
-        })
+        let progress = ProgressBar(total: parameters.steps)
+        progress.update(completed: 0)
+        let result = try engine.generate(parameters) { step, _ in
+            progress.update(completed: step.index)
+            return .continue
+        }
         progress.finish()
-        guard let output else { throw ExitCode.failure }  // not reached: nothing stops the run
+        guard case let .finished(image) = result else { throw ExitCode.failure }  // nothing stops the run
 
-        let image = RGBImage(width: output.width, height: output.height, pixels: output.pixels)
-        let parameters = PNGTextChunk(keyword: "parameters", text: Self.parameters(request, modelURL: modelURL).text)
-        let path = try save(image, chunks: [parameters], seed: request.seed)
+        let provenance = ImageProvenance(session: nil, jobID: nil, kind: .generate, parameters: parameters,
+                                         seedPolicy: .fixed, model: description, createdAt: Timestamp.now())
+        let path = try save(image, chunks: try ImageMetadata.textChunks(for: provenance), seed: parameters.seed)
         print(path)
     }
 
-    /// The A1111-style `parameters` chunk: prompt, `Negative prompt:` (when not empty, as A1111
-    /// writes it), then `Steps, Sampler, CFG scale, Seed, Size, Model, Shift, RNG`.
-    static func parameters(_ request: GenerationRequest, modelURL: URL) -> A1111Parameters {
-        typealias Key = A1111Parameters.Key
-        typealias Field = A1111Parameters.Field
-        return A1111Parameters(prompt: request.prompt, negativePrompt: request.negativePrompt, fields: [
-            Field(Key.steps, String(request.steps)),
-            Field(Key.sampler, request.sampler.makeSampler().displayName),
-            Field(Key.cfgScale, number(Double(request.guidanceScale))),
-            Field(Key.seed, String(request.seed)),
-            Field(Key.size, "\(request.width)x\(request.height)"),
-            Field(Key.model, modelURL.standardizedFileURL.lastPathComponent),
-            Field(Key.shift, number(request.shift)),
-            Field(Key.rng, request.noise.rawValue),
-        ])
-    }
-
-    /// Whole numbers without a fraction ("4"), others in full ("4.5"), as StudioCore writes them.
-    private static func number(_ value: Double) -> String {
-        if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
+    /// The job to run: the image's (with `--from`) or the defaults — built-in, then the model's
+    /// scheduler config and `studio.json` — and then the options given here, which win.
+    /// `model` stays nil for the default model, so the metadata says "the default model".
+    private func startingParameters() throws -> (GenerateParameters, [String]) {
+        var notes: [String] = []
+        var p: GenerateParameters
+        if let from {
+            let metadata = try ImageMetadata(contentsOf: URL(fileURLWithPath: from))
+            guard let found = metadata.jobRequest(defaults: GenerateParameters(prompt: "")) else {
+                throw ValidationError("--from \(from): the image has neither a 'dit-studio' nor a 'parameters' text chunk")
+            }
+            guard case .generate = found.request.kind else {
+                throw ValidationError("--from \(from): the image was made by a regional or edit job, which this engine cannot run yet")
+            }
+            p = found.request.parameters
+            notes = found.notes
+            if let path = p.model, model == nil, !FileManager.default.fileExists(atPath: path) {
+                notes.append("the image's model \(path) is not here; using the default model")
+                p.model = nil
+            }
+        } else {
+            let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
+            p = GenerateParameters(prompt: "", seed: UInt64.random(in: 0...UInt64(UInt32.max)),
+                                   shift: try ModelFacts.defaultShift(modelDirectory: modelURL))
+            let size = try ModelFacts.defaultSize(modelDirectory: modelURL, geometry: try ImageGeometry(modelDirectory: modelURL))
+            (p.width, p.height) = (size.width, size.height)
+            p = try ModelStudioDefaults(modelDirectory: modelURL).applied(to: p)
+        }
+        if let prompt { p.prompt = prompt }
+        if let negative { p.negativePrompt = negative }
+        if let model { p.model = model }
+        if let seed { p.seed = seed }
+        if let steps { p.steps = steps }
+        if let cfg { p.guidance = Double(cfg) }
+        if let shift { p.shift = shift }
+        if let sampler { p.sampler = sampler == .heun ? .heun : .euler }
+        if let rng { p.rng = rng == .native ? .native : .torch }
+        if let size { (p.width, p.height) = (size.width, size.height) }
+        return (p, notes)
     }
 
     /// Writes to `--out` (replacing it), or to the first free `./dit-<seed>[-n].png`.
@@ -210,13 +233,15 @@ enum ModelFacts {
 /// Checks that the model directory exists and the size fits it; turns engine errors into
 /// validation errors (usage message, exit status 2).
 func validateModelAndSize(model: String?, size: ImageSizeOption?) throws {
-    guard let model else {
-        throw ValidationError("--model DIR is required for now (the built-in model is not part of this build yet)")
+    let url: URL
+    if let model {
+        url = URL(fileURLWithPath: model)
+    } else {
+        do { url = try DefaultModel.directory() } catch { throw ValidationError("\(error)") }
     }
-    let url = URL(fileURLWithPath: model)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw ValidationError("--model \(model): no such directory")
+        throw ValidationError("--model \(url.path): no such directory")
     }
     do {
         let geometry = try ImageGeometry(modelDirectory: url)
@@ -224,6 +249,6 @@ func validateModelAndSize(model: String?, size: ImageSizeOption?) throws {
     } catch let error as GenerationError {
         throw ValidationError("--size: \(error)")
     } catch {
-        throw ValidationError("--model \(model): \(error)")
+        throw ValidationError("--model \(url.path): \(error)")
     }
 }

@@ -9,10 +9,14 @@ struct CommandResult {
 }
 
 /// Runs `dit-studio` (built next to this test bundle) with `arguments`, from the repository root.
-func runDiTStudio(_ arguments: [String]) throws -> CommandResult {
+/// `environment` entries are added to (or, with an empty value, removed from) this process's.
+func runDiTStudio(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("dit-studio")
     process.arguments = arguments
+    var merged = ProcessInfo.processInfo.environment
+    for (key, value) in environment { merged[key] = value.isEmpty ? nil : value }
+    process.environment = merged
     process.currentDirectoryURL = repositoryRoot
     let output = Pipe(), error = Pipe()
     process.standardOutput = output

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import StudioCore
+
+/// `dit-studio run PRESET`: runs a preset headless in a new session (journal and images under the
+/// XDG data folder, or the images in --out-dir), and prints the path of every image it wrote.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a preset headless and print the paths of the images it wrote.",
+        discussion: """
+            The preset's operations run in order in a new session, each on the previous result. \
+            Progress goes to standard error: a bar on a terminal, plain lines otherwise. Presets \
+            come from `dit-studio presets`. The session (its journal and images) is kept under \
+            $XDG_DATA_HOME/dit-studio/sessions unless --session-root says otherwise.
+            """
+    )
+
+    @Argument(help: "The preset's name (see `dit-studio presets`).")
+    var preset: String
+
+    @Option(help: "The prompt ({prompt} in the preset's template; default: the preset's own prompt).")
+    var prompt: String?
+
+    @Option(help: "Write the images here instead of the session folder.", completion: .directory)
+    var outDir: String?
+
+    @Option(help: "First seed (default: the preset's, else random).")
+    var seed: UInt64?
+
+    @Option(help: "Override the steps of every operation (e.g. a quick check of a long preset).")
+    var steps: Int?
+
+    @Option(help: "Where sessions live (default: $XDG_DATA_HOME/dit-studio/sessions).", completion: .directory)
+    var sessionRoot: String?
+
+    @Option(help: "Model directory (default: $DIT_STUDIO_MODEL, else the built-in model).", completion: .directory)
+    var model: String?
+
+    func validate() throws {
+        if let steps, !GenerateParameters.stepsRange.contains(steps) {
+            throw ValidationError("--steps must be between 1 and 10000 (got \(steps))")
+        }
+    }
+
+    func run() throws {
+        let paths = StudioPaths()
+        let catalog = PresetCatalog.standard(paths: paths, capabilities: DiTGenerationEngine.capabilities)
+        for warning in catalog.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
+        let chosen: Preset
+        do { chosen = try catalog.preset(named: preset) } catch { throw ValidationError("\(error)") }
+        if let model {
+            setenv(DefaultModel.environmentVariable, URL(fileURLWithPath: model).standardizedFileURL.path, 1)
+        }
+        var overrides = SettingsPatch()
+        overrides.steps = steps
+
+        let store = sessionRoot.map { SessionStore(root: URL(fileURLWithPath: $0, isDirectory: true)) }
+            ?? SessionStore(paths: paths)
+        let worker = Worker(engine: DiTGenerationEngine.factory(), previews: .never)
+        let options = SessionOptions(imageDirectory: outDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        let session = try Session.create(in: store, worker: worker, options: options)
+        defer { session.close() }
+        FileHandle.standardError.write(Data("session \(session.id) (\(session.directory.path))\n".utf8))
+
+        let display = RunProgressDisplay()
+        let report: PresetRunner.Report
+        do {
+            report = try PresetRunner(session: session).run(chosen, prompt: prompt, seed: seed, overrides: overrides) {
+                display.show($0)
+            }
+        } catch let error as PresetError {
+            throw ValidationError("\(error)")
+        }
+        display.finish()
+        for url in report.outputs { print(url.path) }
+        for (job, reason) in report.failures.sorted(by: { $0.key < $1.key }) {
+            FileHandle.standardError.write(Data("error: job \(job): \(reason)\n".utf8))
+        }
+        if !report.succeeded { throw ExitCode.failure }
+    }
+}
+
+/// Progress of a preset run on standard error: a redrawn bar on a terminal, plain lines otherwise.
+final class RunProgressDisplay {
+    private var bar: ProgressBar?
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+
+    func show(_ event: PresetRunner.Event) {
+        switch event {
+        case let .queued(operation, total, label, jobs):
+            line("operation \(operation)/\(total): \(label) (\(jobs.count) job\(jobs.count == 1 ? "" : "s"))")
+        case let .worker(.step(_, progress, _)):
+            if isTerminal {
+                if bar == nil { bar = ProgressBar(total: progress.total) }
+                bar?.update(completed: progress.step)
+            }
+        case let .worker(.finished(job, output, seconds)):
+            finishBar()
+            line("job \(job): \(output.path) (\(String(format: "%.2f", seconds)) s)")
+        case let .worker(.failed(job, message)):
+            finishBar()
+            line("job \(job) failed: \(message)")
+        case let .worker(.modelLoaded(_, model, seconds)):
+            line("model \(model.name) loaded in \(String(format: "%.2f", seconds)) s")
+        case let .problem(message):
+            line("warning: \(message)")
+        default:
+            break
+        }
+    }
+
+    func finish() { finishBar() }
+
+    private func finishBar() {
+        bar?.finish()
+        bar = nil
+    }
+
+    private func line(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
