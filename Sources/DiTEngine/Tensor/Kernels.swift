@@ -38,6 +38,33 @@ public enum Kernels {
         return er * scaleA * scaleB
     }
 
+    /// `fastExp` on sixteen lanes: the same clamping, range reduction and polynomial,
+    /// so vector and scalar tails agree bit for bit.
+    @inlinable @inline(__always)
+    public static func fastExp(_ value: SIMD16<Float>) -> SIMD16<Float> {
+        let low = SIMD16<Float>(repeating: -87.33654), high = SIMD16<Float>(repeating: 88.72283)
+        var x = value.replacing(with: low, where: value .< low)
+        x = x.replacing(with: high, where: x .> high)
+        let shifter = SIMD16<Float>(repeating: 12582912)
+        let shifted = x * 1.44269504088896341 + shifter
+        let n = shifted - shifter
+        var r = x - n * 0.693359375
+        r = r + n * 2.12194440e-4
+        let r2 = r * r
+        var p = SIMD16<Float>(repeating: 1.9875691500e-4)
+        p = p * r + 1.3981999507e-3
+        p = p * r + 8.3334519073e-3
+        p = p * r + 4.1665795894e-2
+        p = p * r + 1.6666665459e-1
+        p = p * r + 5.0000001201e-1
+        let er = p * r2 + r + 1
+        let ni = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- unsafeBitCast(shifter, to: SIMD16<Int32>.self)
+        let half = ni &>> 1
+        let scaleA = unsafeBitCast((half &+ 127) &<< 23, to: SIMD16<Float>.self)
+        let scaleB = unsafeBitCast((ni &- half &+ 127) &<< 23, to: SIMD16<Float>.self)
+        return er * scaleA * scaleB
+    }
+
     // MARK: - Activations (in place)
 
     /// x · sigmoid(x) (SiLU / swish), in place.
