@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiTEngine
+import StudioCore
 import Foundation
 
 /// `dit-studio bench`: how fast the engine is on this machine, against the machine's own sgemm
@@ -19,7 +20,7 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Model directory in the diffusers layout (required for now).", completion: .directory)
+    @Option(help: "Model directory in the diffusers layout (default: $DIT_STUDIO_MODEL, else the built-in model).", completion: .directory)
     var model: String?
 
     @Option(help: "Sampling steps.")
@@ -53,7 +54,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         BLAS.setThreads(threads)
-        let modelURL = URL(fileURLWithPath: model ?? ".")
+        let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
 
         let loadStart = Date()
         let loaded = try DiffusionModel(directory: modelURL)

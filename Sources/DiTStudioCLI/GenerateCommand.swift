@@ -33,8 +33,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Sampling steps (≥ 1; default: the model's studio.json, else 20).")
     var steps: Int?
 
-    @Option(help: "Classifier-free guidance scale (≥ 0; 1 = no guidance; default: the model's studio.json, else 4).")
-    var cfg: Float?
+    @Option(help: "Classifier-free guidance scale g ≥ 0: v = v_uncond + g·(v_cond − v_uncond); 1 runs the prompt alone, 0 the negative alone, values between blend them (diffusers turns guidance off for every g ≤ 1). Default: the model's studio.json, else 4.")
+    var cfg: Double?
 
     @Option(help: "Timestep shift (> 0; default: the model's studio.json, else its scheduler config, else 3).")
     var shift: Double?
@@ -131,7 +131,7 @@ struct GenerateCommand: ParsableCommand {
         if let model { p.model = model }
         if let seed { p.seed = seed }
         if let steps { p.steps = steps }
-        if let cfg { p.guidance = Double(cfg) }
+        if let cfg { p.guidance = cfg }
         if let shift { p.shift = shift }
         if let sampler { p.sampler = sampler == .heun ? .heun : .euler }
         if let rng { p.rng = rng == .native ? .native : .torch }

@@ -297,3 +297,22 @@ final class JobQueueTests: XCTestCase {
         XCTAssertEqual(Job(id: JobID(12345), parameters: tinyParameters(seed: 0), createdAt: t0).imageFileName, "12345-0.png")
     }
 }
+
+/// Journal lines are outside input: values no UI would produce must not trap on replay.
+final class JobQueueDamagedJournalTests: XCTestCase {
+    func testHugeMoveOffsetsAndJobNumbersFromAJournalDoNotTrap() throws {
+        var queue = JobQueue()
+        var generator = SystemRandomNumberGenerator()
+        let now = Timestamp(millisecondsSince1970: 0)
+        _ = try queue.enqueue(JobRequest(parameters: tinyParameters(), count: 3), now: now, using: &generator)
+        let last = try XCTUnwrap(queue.pending.last)
+        try queue.apply(.moved(last, offset: Int.min))
+        XCTAssertEqual(queue.pending.first, last)
+        try queue.apply(.moved(last, offset: Int.max))
+        XCTAssertEqual(queue.pending.last, last)
+        let job = Job(id: JobID(Int.max), kind: .generate, parameters: tinyParameters(), seedPolicy: .fixed, createdAt: now)
+        XCTAssertThrowsError(try queue.apply(.enqueued(job, position: nil))) { error in
+            XCTAssertEqual(error as? QueueError, .jobNumberOutOfRange(JobID(Int.max)))
+        }
+    }
+}

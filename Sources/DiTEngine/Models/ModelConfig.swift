@@ -73,9 +73,15 @@ public struct ModelConfig: Sendable {
     }
 
     /// A positive (or, with `allowZero`, non-negative) integer; `defaultValue` when absent.
+    /// The largest integer a config value may hold: far above any real model's sizes (2²⁴), low enough
+    /// that products of a few of them (widths × heads, grid sides²) cannot overflow or allocate absurdly.
+    public static let integerLimit = 1 << 24
+
     public func int(_ key: String, default defaultValue: Int? = nil, allowZero: Bool = false) throws -> Int {
         switch values[key] {
-        case .number(let value)? where value == value.rounded() && abs(value) < 1e12:
+        case .number(let value)? where value == value.rounded() && abs(value) > Double(Self.integerLimit):
+            throw EngineError.invalidConfig(file: name, key: key, reason: "is \(JSONValue.number(value).summary), beyond any real model (at most \(Self.integerLimit))")
+        case .number(let value)? where value == value.rounded():
             let integer = Int(value)
             guard integer > 0 || (allowZero && integer == 0) else {
                 throw EngineError.invalidConfig(file: name, key: key, reason: "must be \(allowZero ? "≥ 0" : "> 0"), got \(integer)")
@@ -117,7 +123,7 @@ public struct ModelConfig: Sendable {
         switch values[key] {
         case .array(let items)?:
             return try items.map { item in
-                guard case .number(let value) = item, value == value.rounded(), abs(value) < 1e12 else {
+                guard case .number(let value) = item, value == value.rounded(), abs(value) <= Double(Self.integerLimit) else {
                     throw EngineError.invalidConfig(file: name, key: key, reason: "must be a list of integers, got \(item.summary)")
                 }
                 return Int(value)

@@ -17,14 +17,10 @@ extension ImageGeometry {
         self.init(transformer: transformer, downsamplingFactor: factor)
     }
 
-    /// diffusers' `vae_scale_factor = 2 ** (len(vae.config.block_out_channels) - 1)`.
+    /// diffusers' `vae_scale_factor = 2 ** (len(vae.config.block_out_channels) - 1)`, by the same rules
+    /// (defaults and refusals) as the `AutoencoderKL` that will load it.
     public static func vaeDownsamplingFactor(vaeDirectory: URL) throws -> Int {
         let config = try ModelConfig(contentsOf: vaeDirectory.appendingPathComponent("config.json"), name: "vae/config.json")
-        let blocks = try config.intList("block_out_channels")
-        guard (1...8).contains(blocks.count) else {
-            throw EngineError.invalidConfig(file: config.name, key: "block_out_channels",
-                                            reason: "must list 1 to 8 block widths, got \(blocks.count)")
-        }
-        return 1 << (blocks.count - 1)
+        return try AutoencoderKLConfig(config).downsamplingFactor
     }
 }

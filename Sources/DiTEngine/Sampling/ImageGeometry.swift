@@ -43,5 +43,16 @@ public struct ImageGeometry: Sendable, Equatable {
                 "size \(width)x\(height) is too large for this model: at most \(limit)x\(limit) "
                 + "(pos_embed_max_size \(maxPatchesPerSide!) patches of \(multiple) pixels)")
         }
+        let tokens = (width / multiple) * (height / multiple)
+        if tokens > Self.maximumImageTokens {
+            throw GenerationError.invalidRequest(
+                "size \(width)x\(height) would need \(tokens) image tokens; this engine takes at most \(Self.maximumImageTokens) "
+                + "(joint attention holds a tokens × tokens score matrix per head)")
+        }
     }
+
+    /// The most image tokens one image may have: 4× a 1024² SD3 image (4096 tokens), and a bound that
+    /// keeps attention's score matrix (tokens² floats per head) within memory for models that have no
+    /// `pos_embed_max_size` to limit their size.
+    public static let maximumImageTokens = 16_384
 }

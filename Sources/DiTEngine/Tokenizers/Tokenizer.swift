@@ -119,7 +119,7 @@ public struct Tokenizer: Sendable {
     /// Tokenises `text`: never fails; unknown words become the unknown token and are reported.
     public func encode(_ text: String) -> TokenizedText {
         var ids: [Int] = []
-        var unknown: [String] = []
+        var unknown: [(word: String, position: Int)] = []  // position: index of its first id
         for segment in Tokenizer.splitAddedTokens(text, rawAddedTokens) {
             switch segment {
             case .token(let id):
@@ -135,27 +135,31 @@ public struct Tokenizer: Sendable {
                         for word in words {
                             let (wordIDs, isUnknown) = model.tokenize(word)
                             ids += wordIDs
-                            if isUnknown { unknown.append(word) }
+                            if isUnknown { unknown.append((word, ids.count - wordIDs.count)) }
                         }
                     }
                 }
             }
         }
         var truncated = false
+        var kept = 0..<ids.count
         if let maxLength {
             let room = maxLength - prefix.count - suffix.count
             if ids.count > room {
-                ids = truncatesLeft ? Array(ids.suffix(room)) : Array(ids.prefix(room))
+                kept = truncatesLeft ? (ids.count - room)..<ids.count : 0..<room
+                ids = Array(ids[kept])
                 truncated = true
             }
         }
+        // Only words that survive truncation reach the model: report those.
+        let unknownWords = unknown.filter { kept.contains($0.position) }.map(\.word)
         var result = prefix + ids + suffix
         let length = result.count
         if let paddedLength, result.count < paddedLength {
             let padding = [Int](repeating: padID, count: paddedLength - result.count)
             result = padsLeft ? padding + result : result + padding
         }
-        return TokenizedText(ids: result, length: length, unknownWords: unknown, truncated: truncated)
+        return TokenizedText(ids: result, length: length, unknownWords: unknownWords, truncated: truncated)
     }
 
     enum Segment { case text(String), token(Int) }

@@ -76,7 +76,7 @@ public struct JobQueue: Equatable, Sendable {
     public mutating func move(_ id: JobID, by offset: Int) throws -> [QueueEvent] {
         guard let job = jobs[id] else { throw QueueError.unknownJob(id) }
         guard job.state == .queued, let index = pending.firstIndex(of: id) else { throw QueueError.notQueued(id, job.state) }
-        let target = min(max(index + offset, 0), pending.count - 1)
+        let target = min(max(index + max(-pending.count, min(offset, pending.count)), 0), pending.count - 1)
         guard target != index else { return [] }
         return [try applying(.moved(id, offset: target - index))]
     }
@@ -138,12 +138,17 @@ public struct JobQueue: Equatable, Sendable {
 
     /// Applies one event; throws `QueueError` (and changes nothing) when it does not fit the
     /// current state, e.g. a journal line about a job that is not there.
+    /// The largest job number a session accepts (a journal line with a larger one is refused).
+    public static let maximumJobNumber = Int(Int32.max)
+
     public mutating func apply(_ event: QueueEvent) throws {
         // Each case checks everything before it changes anything, so a refused event leaves the
         // queue as it was (without copying the whole queue for every event of a long replay).
         switch event {
         case let .enqueued(job, position):
             guard jobs[job.id] == nil else { throw QueueError.duplicateJob(job.id) }
+            // A journal edited by hand could name any number; keep room to count on from it.
+            guard (1...Self.maximumJobNumber).contains(job.id.number) else { throw QueueError.jobNumberOutOfRange(job.id) }
             var queued = job
             queued.state = .queued
             jobs[job.id] = queued
@@ -154,7 +159,7 @@ public struct JobQueue: Equatable, Sendable {
             let job = try existing(id)
             guard job.state == .queued, let index = pending.firstIndex(of: id) else { throw QueueError.notQueued(id, job.state) }
             pending.remove(at: index)
-            pending.insert(id, at: min(max(index + offset, 0), pending.count))
+            pending.insert(id, at: min(max(index + max(-pending.count, min(offset, pending.count)), 0), pending.count))
 
         case let .cancelRequested(id):
             let job = try existing(id)

@@ -12,11 +12,14 @@ public enum QueueError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Another job is running already.
     case busy(running: JobID)
     case duplicateJob(JobID)
+    /// A job number outside 1…`JobQueue.maximumJobNumber` (a damaged or hand-edited journal).
+    case jobNumberOutOfRange(JobID)
     case invalidCount(Int)
 
     public var description: String {
         switch self {
         case let .unknownJob(id): return "there is no job \(id) in this session"
+        case let .jobNumberOutOfRange(id): return "job number \(id.number) is out of range (1…\(JobQueue.maximumJobNumber)); the journal line is damaged"
         case let .notQueued(id, state): return "job \(id) is \(state.rawValue); only queued jobs can be moved"
         case let .alreadyFinished(id, state): return "job \(id) is already \(state.rawValue); there is nothing to cancel"
         case let .notFinished(id, state): return "job \(id) is still \(state.rawValue); only finished jobs can be re-run"
