@@ -24,13 +24,14 @@ let package = Package(
                        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
-        // Tiny C shims for what Swift cannot do itself: libpng's setjmp error path, curses macros.
-        .target(name: "CShims", dependencies: ["CPNG", "CNCurses"]),
+        // Tiny C shims for what Swift cannot do itself: libpng's setjmp error path (curses macros will
+        // get a shim target of their own with the TUI, so StudioCore never links curses).
+        .target(name: "CShims", dependencies: ["CPNG"]),
 
         .target(name: "DiTEngine", dependencies: ["CBLAS"]),
-        .target(name: "StudioCore", dependencies: ["DiTEngine", "CShims", "CPNG",
+        .target(name: "StudioCore", dependencies: ["DiTEngine", "CShims",
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "StudioTUI", dependencies: ["StudioCore", "CShims", "CNCurses"]),
+        .target(name: "StudioTUI", dependencies: ["StudioCore", "CNCurses"]),
         // The embedded model's world: captions, scenes and the adherence detector (evaluation and tests).
         .target(name: "ShapesWorld"),
         .executableTarget(name: "DiTStudioCLI", dependencies: [

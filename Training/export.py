@@ -59,8 +59,13 @@ def export(ckpt_path: Path, out: Path) -> None:
         "latent_shift": ck["latent_shift"], "latent_scale": ck["latent_scale"]}, indent=2) + "\n")
     if (out / "README.md").exists():
         shutil.copy(out / "README.md", tmp / "README.md")
-    shutil.rmtree(out, ignore_errors=True)
+    # Swap the new export in with renames only, so that a crash leaves one complete copy in place.
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
     tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     print(f"exported step {st['step']} ({st['train_seconds'] / 60:.1f} min) to {out}: {size / 1e6:.2f} MB")
 

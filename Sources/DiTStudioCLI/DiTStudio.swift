@@ -15,6 +15,9 @@ struct DiTStudio: ParsableCommand {
     /// Like ArgumentParser's own entry point, except that bad arguments exit with status 2 (the
     /// Unix convention) instead of 64; other failures exit with 1, help and version with 0.
     static func main() {
+        // OpenBLAS's kernel choice may re-initialise the library through the environment: do it here,
+        // on the main thread before any other thread exists, rather than at the first model load.
+        BLAS.selectKernelsForThisCPU()
         do {
             var command = try parseAsRoot()
             try command.run()

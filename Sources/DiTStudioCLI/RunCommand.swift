@@ -49,11 +49,9 @@ struct RunCommand: ParsableCommand {
         for warning in catalog.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
         let chosen: Preset
         do { chosen = try catalog.preset(named: preset) } catch { throw ValidationError("\(error)") }
-        if let model {
-            setenv(DefaultModel.environmentVariable, URL(fileURLWithPath: model).standardizedFileURL.path, 1)
-        }
         var overrides = SettingsPatch()
         overrides.steps = steps
+        overrides.model = model.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
 
         let store = sessionRoot.map { SessionStore(root: URL(fileURLWithPath: $0, isDirectory: true)) }
             ?? SessionStore(paths: paths)

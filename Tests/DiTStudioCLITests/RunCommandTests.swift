@@ -39,7 +39,9 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.standardError)
         let path = result.standardOutput.trimmingCharacters(in: .newlines)
         XCTAssertTrue(path.hasPrefix(out.path + "/"), path)
-        XCTAssertEqual(try ImageMetadata(contentsOf: URL(fileURLWithPath: path)).provenance?.parameters.prompt, "a red circle")
+        let provenance = try ImageMetadata(contentsOf: URL(fileURLWithPath: path)).provenance
+        XCTAssertEqual(provenance?.parameters.prompt, "a red circle")
+        XCTAssertEqual(provenance?.parameters.model, model, "--model is recorded, so --from finds the same model")
 
         let bad = try runDiTStudio(["run", "no-such-preset", "--session-root", root.path])
         XCTAssertEqual(bad.status, 2)

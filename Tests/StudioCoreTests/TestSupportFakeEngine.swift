@@ -207,9 +207,11 @@ func pump(_ session: Session, until condition: () -> Bool, file: StaticString = 
 
 /// Runs the session until idle, failing the test if it does not get there within 10 s.
 @discardableResult
-func runToIdle(_ session: Session, file: StaticString = #filePath, line: UInt = #line) -> [WorkerEvent] {
+/// `limit` is a safety net against a hung worker, not a timing: generous, since real-engine tests load
+/// and run a model in a debug build on a busy machine.
+func runToIdle(_ session: Session, limit: Double = 300, file: StaticString = #filePath, line: UInt = #line) -> [WorkerEvent] {
     var events: [WorkerEvent] = []
-    let idle = session.runUntilIdle(timeout: 10) { events += $0.events }
+    let idle = session.runUntilIdle(timeout: limit) { events += $0.events }
     XCTAssertTrue(idle, "session did not become idle", file: file, line: line)
     return events
 }

@@ -3,9 +3,10 @@
 /// The products use a transposed copy of the weight (`[in, out]`), so every call is a plain
 /// no-transpose `sgemm`: OpenBLAS is markedly slower on `A·Bᵀ` for the few-row products of adaLN
 /// modulations (2 rows: ~5× here) and for per-item attention projections (64 rows: ~1.7×), and no
-/// faster for the rest. The torch-layout `weight` is kept too for layers that use it directly
-/// (e.g. as the left operand of a channels-first product); the copy doubles linear-weight memory,
-/// which is small for the models this CPU engine targets.
+/// faster for the rest. The torch-layout `weight` is kept too, only to build fused layers from
+/// several (`stacked`, the VAE's q/k/v); that doubles linear-weight memory — small for the models
+/// shipped today, but ~2× the weights for a large model: dropping it after loading is a known
+/// improvement for the speed/memory issue.
 /// One `sgemm` covers all rows (tokens of every batch item at once); the row-strided entry point
 /// lets attention read and write column blocks of a joint buffer without copies.
 public struct Linear: Sendable {

@@ -44,9 +44,13 @@ public enum AtomicFile {
             guard rename(temporary.path, destination) == 0 else {
                 throw Failure.moveFailed(path: destination, reason: String(cString: strerror(errno)))
             }
+            syncDirectory(directory)
             return
         }
-        if link(temporary.path, destination) == 0 { return }
+        if link(temporary.path, destination) == 0 {
+            syncDirectory(directory)
+            return
+        }
         let linkError = errno
         if linkError == EEXIST { throw Failure.destinationExists(path: destination) }
         // File systems without hard links: fall back to check-then-rename (a small race window).
@@ -59,5 +63,15 @@ public enum AtomicFile {
         guard rename(temporary.path, destination) == 0 else {
             throw Failure.moveFailed(path: destination, reason: String(cString: strerror(errno)))
         }
+        syncDirectory(directory)
+    }
+
+    /// Flushes a directory's entries, so a file just linked or renamed into it survives a power loss
+    /// (its data was flushed before the move). Best effort: some file systems refuse directory fsync.
+    public static func syncDirectory(_ directory: URL) {
+        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        _ = close(descriptor)
     }
 }

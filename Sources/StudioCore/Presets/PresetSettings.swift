@@ -73,6 +73,8 @@ public struct SettingsPatch: Equatable, Sendable {
     public var count: Int?
     public var promptTemplate: String?
     public var negativePrompt: String?
+    /// A model directory (e.g. `dit-studio run --model`); recorded in each job, so images say which model made them.
+    public var model: String?
 
     public init() {}
 
@@ -88,6 +90,7 @@ public struct SettingsPatch: Equatable, Sendable {
         if let count { result.count = count }
         if let promptTemplate { result.promptTemplate = promptTemplate }
         if let negativePrompt { result.negativePrompt = negativePrompt }
+        if let model { result.model = model }
         return result
     }
 
@@ -104,6 +107,7 @@ public struct SettingsPatch: Equatable, Sendable {
         if let value = other.count { result.count = value }
         if let value = other.promptTemplate { result.promptTemplate = value }
         if let value = other.negativePrompt { result.negativePrompt = value }
+        if let value = other.model { result.model = value }
         return result
     }
 
@@ -111,7 +115,7 @@ public struct SettingsPatch: Equatable, Sendable {
         lhs.steps == rhs.steps && lhs.guidance == rhs.guidance && lhs.shift == rhs.shift && lhs.sampler == rhs.sampler
             && lhs.rng == rhs.rng && lhs.size?.width == rhs.size?.width && lhs.size?.height == rhs.size?.height
             && lhs.seedPolicy == rhs.seedPolicy && lhs.count == rhs.count && lhs.promptTemplate == rhs.promptTemplate
-            && lhs.negativePrompt == rhs.negativePrompt
+            && lhs.negativePrompt == rhs.negativePrompt && lhs.model == rhs.model
     }
 
     /// `guidance 2`, `steps 30 · shift 3`: how a sweep value is labelled.

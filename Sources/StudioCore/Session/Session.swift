@@ -150,12 +150,13 @@ public final class Session {
     private func recoverInterruptedJob() throws {
         guard let id = queue.running, let job = queue[id] else { return }
         let event: QueueEvent
-        if job.cancelRequested {
-            event = .cancelled([id], at: options.clock())
-            openingNotes.append("job \(id) was being cancelled when the studio stopped; it is cancelled")
-        } else if let output = job.output, imageBelongs(url(forOutput: output), to: id) {
+        // A whole image on disk wins over a late cancel request: it must not drop out of the history.
+        if let output = job.output, imageBelongs(url(forOutput: output), to: id) {
             event = .finished(id, output: output, at: options.clock(), seconds: nil)
             openingNotes.append("job \(id) had written \(output) just before the studio stopped; it is done")
+        } else if job.cancelRequested {
+            event = .cancelled([id], at: options.clock())
+            openingNotes.append("job \(id) was being cancelled when the studio stopped; it is cancelled")
         } else {
             event = .interrupted(id)
             openingNotes.append("job \(id) was running when the studio stopped; it is queued again at the front")

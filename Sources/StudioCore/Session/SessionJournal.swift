@@ -33,6 +33,11 @@ final class SessionJournal {
             throw SessionError.locked(path: url.deletingLastPathComponent().path)
         }
         self.descriptor = descriptor
+        if create {
+            // The new session folder and its journal must survive a power loss too.
+            AtomicFile.syncDirectory(url.deletingLastPathComponent())
+            AtomicFile.syncDirectory(url.deletingLastPathComponent().deletingLastPathComponent())
+        }
     }
 
     deinit {
@@ -58,7 +63,9 @@ final class SessionJournal {
     func append(_ records: [JournalRecord], prefixNewline: Bool = false) throws {
         guard descriptor >= 0 else { throw SessionError.journalUnwritable(path: url.path, reason: "the journal is closed") }
         guard !records.isEmpty || prefixNewline else { return }
-        var bytes: [UInt8] = prefixNewline ? [0x0A] : []
+        // After a failed write whose rollback failed too, a partial line may end the file: start on
+        // a fresh line so that this record is not glued to it (the partial line is skipped on replay).
+        var bytes: [UInt8] = prefixNewline || mayEndInPartialLine ? [0x0A] : []
         for record in records {
             do {
                 bytes += try StudioJSON.encode(record)
@@ -83,10 +90,15 @@ final class SessionJournal {
         }
         if failure == 0, fsync(descriptor) != 0 { failure = errno }
         if failure != 0 {
-            if previousLength >= 0 { _ = ftruncate(descriptor, previousLength) }
+            let rolledBack = previousLength >= 0 && ftruncate(descriptor, previousLength) == 0
+            mayEndInPartialLine = mayEndInPartialLine || !rolledBack
             throw SessionError.journalUnwritable(path: url.path, reason: String(cString: strerror(failure)))
         }
+        mayEndInPartialLine = false
     }
+
+    /// True after a failed append could not be cut back (the file may end in half a line).
+    private var mayEndInPartialLine = false
 
     // MARK: - Reading
 

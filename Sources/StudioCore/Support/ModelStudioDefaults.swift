@@ -27,7 +27,7 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         do {
             self = try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
         } catch {
-            throw ModelStudioDefaultsError(path: url.path, reason: "\(error)")
+            throw ModelStudioDefaultsError(path: url.path, reason: StudioJSON.describe(error))
         }
         if let steps, steps < 1 { throw ModelStudioDefaultsError(path: url.path, reason: "steps must be ≥ 1") }
         if let guidance, !(guidance >= 0) { throw ModelStudioDefaultsError(path: url.path, reason: "guidance must be ≥ 0") }
