@@ -11,7 +11,7 @@ final class PipelineParityTests: XCTestCase {
 
     private func request(for reference: ReferenceCase) throws -> GenerationRequest {
         func number(_ key: String) throws -> Double {
-            guard case .number(let value)? = reference.metadata[key] else {
+            guard let value = reference.metadata[key]?.doubleValue else {
                 throw EngineError.invalidInput("\(reference.name): metadata lacks '\(key)'")
             }
             return value

@@ -1,37 +1,5 @@
 import Foundation
 
-/// A JSON value as found in `config.json` files (kept untyped so that unknown keys can be inspected).
-public enum JSONValue: Sendable, Equatable, Decodable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    /// A short rendering for error messages.
-    public var summary: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let value): return String(value)
-        case .number(let value): return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-        case .string(let value): return "\"\(value)\""
-        case .array(let values): return "[" + values.map(\.summary).joined(separator: ", ") + "]"
-        case .object: return "{…}"
-        }
-    }
-}
-
 /// A model's `config.json` (diffusers or transformers), with typed accessors whose errors name
 /// the file and the key.
 public struct ModelConfig: Sendable {
@@ -57,6 +25,10 @@ public struct ModelConfig: Sendable {
     /// Parses JSON `data`; `url` is used in messages.
     public init(data: Data, name: String, url: URL? = nil) throws {
         let decoded: JSONValue
+        // Real configs nest two or three levels; a hostile file must not recurse the decoder deep.
+        guard data.withUnsafeBytes({ JSONValue.nestingDepth(of: $0) }) <= 16 else {
+            throw EngineError.invalidFile(url ?? URL(fileURLWithPath: name), reason: "nests arrays or objects more than 16 levels deep")
+        }
         do { decoded = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
             throw EngineError.invalidFile(url ?? URL(fileURLWithPath: name), reason: "not valid JSON (\(error.localizedDescription))")
         }
@@ -77,16 +49,24 @@ public struct ModelConfig: Sendable {
     /// that products of a few of them (widths × heads, grid sides²) cannot overflow or allocate absurdly.
     public static let integerLimit = 1 << 24
 
+    /// A number without a fraction (`4` or `4.0`), as a Double; nil otherwise.
+    static func integral(_ value: JSONValue) -> Double? {
+        guard let number = value.doubleValue, number.isFinite, number == number.rounded() else { return nil }
+        return number
+    }
+
     public func int(_ key: String, default defaultValue: Int? = nil, allowZero: Bool = false) throws -> Int {
-        switch values[key] {
-        case .number(let value)? where value == value.rounded() && abs(value) > Double(Self.integerLimit):
-            throw EngineError.invalidConfig(file: name, key: key, reason: "is \(JSONValue.number(value).summary), beyond any real model (at most \(Self.integerLimit))")
-        case .number(let value)? where value == value.rounded():
-            let integer = Int(value)
+        if let value = values[key], let number = Self.integral(value) {
+            guard abs(number) <= Double(Self.integerLimit) else {
+                throw EngineError.invalidConfig(file: name, key: key, reason: "is \(value.summary), beyond any real model (at most \(Self.integerLimit))")
+            }
+            let integer = Int(number)
             guard integer > 0 || (allowZero && integer == 0) else {
                 throw EngineError.invalidConfig(file: name, key: key, reason: "must be \(allowZero ? "≥ 0" : "> 0"), got \(integer)")
             }
             return integer
+        }
+        switch values[key] {
         case nil, .null?:
             if let defaultValue { return defaultValue }
             throw EngineError.invalidConfig(file: name, key: key, reason: "is missing")
@@ -98,8 +78,8 @@ public struct ModelConfig: Sendable {
     /// A finite number; `defaultValue` when absent.
     public func float(_ key: String, default defaultValue: Float? = nil) throws -> Float {
         switch values[key] {
-        case .number(let value)? where value.isFinite:
-            return Float(value)
+        case let value? where value.doubleValue?.isFinite ?? false:
+            return Float(value.doubleValue ?? 0)
         case nil, .null?:
             if let defaultValue { return defaultValue }
             throw EngineError.invalidConfig(file: name, key: key, reason: "is missing")
@@ -123,7 +103,7 @@ public struct ModelConfig: Sendable {
         switch values[key] {
         case .array(let items)?:
             return try items.map { item in
-                guard case .number(let value) = item, value == value.rounded(), abs(value) <= Double(Self.integerLimit) else {
+                guard let value = Self.integral(item), abs(value) <= Double(Self.integerLimit) else {
                     throw EngineError.invalidConfig(file: name, key: key, reason: "must be a list of integers, got \(item.summary)")
                 }
                 return Int(value)

@@ -16,12 +16,12 @@ struct SafeTensorsHeader {
     /// leave the data area: known dtypes, non-negative dims, element count × size equal to the
     /// byte range, ranges inside the data area, and no two tensors sharing bytes.
     init(json: UnsafeRawBufferPointer, dataSize: Int, path: String) throws {
-        guard Self.nestingDepth(of: json) <= 3 else {
+        guard JSONValue.nestingDepth(of: json) <= 3 else {
             throw SafeTensorsError.invalidHeader(path: path, reason: "the JSON header nests deeper than a safetensors header can")
         }
-        let root: SafeTensorsJSON
+        let root: JSONValue
         do {
-            root = try JSONDecoder().decode(SafeTensorsJSON.self, from: Data(json))
+            root = try JSONDecoder().decode(JSONValue.self, from: Data(json))
         } catch {
             throw SafeTensorsError.invalidHeader(path: path, reason: "the header is not valid JSON")
         }
@@ -54,7 +54,7 @@ struct SafeTensorsHeader {
         self.metadata = metadata
     }
 
-    private static func metadata(_ value: SafeTensorsJSON, path: String) throws -> [String: String] {
+    private static func metadata(_ value: JSONValue, path: String) throws -> [String: String] {
         guard case let .object(fields) = value else {
             throw SafeTensorsError.invalidMetadata(path: path, reason: "must be an object of strings")
         }
@@ -68,7 +68,7 @@ struct SafeTensorsHeader {
         return metadata
     }
 
-    private static func tensor(_ name: String, _ value: SafeTensorsJSON, dataSize: Int, path: String) throws -> SafeTensorInfo {
+    private static func tensor(_ name: String, _ value: JSONValue, dataSize: Int, path: String) throws -> SafeTensorInfo {
         func fail(_ reason: String) -> SafeTensorsError {
             .invalidTensor(path: path, name: name, reason: reason)
         }
@@ -110,69 +110,5 @@ struct SafeTensorsHeader {
             throw fail("shape \(shape) of \(dtype.rawValue) needs \(bytes) bytes but 'data_offsets' [\(begin), \(end)] hold \(end - begin)")
         }
         return SafeTensorInfo(name: name, dtype: dtype, shape: shape, byteRange: begin..<end)
-    }
-
-    /// The deepest nesting of arrays and objects in the JSON text (strings skipped). Checked before
-    /// decoding so that a hostile header cannot recurse the decoder into a stack overflow.
-    static func nestingDepth(of json: UnsafeRawBufferPointer) -> Int {
-        var depth = 0, deepest = 0
-        var inString = false, escaped = false
-        for byte in json {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                deepest = max(deepest, depth)
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            default: break
-            }
-        }
-        return deepest
-    }
-}
-
-/// Just enough of JSON to tell integers from other numbers (offsets and dims must be integers).
-enum SafeTensorsJSON: Decodable, Equatable, CustomStringConvertible {
-    case null
-    case bool(Bool)
-    case integer(Int)
-    case number(Double)
-    case string(String)
-    case array([SafeTensorsJSON])
-    case object([String: SafeTensorsJSON])
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([SafeTensorsJSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: SafeTensorsJSON].self))
-        }
-    }
-
-    var description: String {
-        switch self {
-        case .null: return "null"
-        case let .bool(value): return "\(value)"
-        case let .integer(value): return "\(value)"
-        case let .number(value): return "\(value)"
-        case let .string(value): return "\"\(value)\""
-        case let .array(values): return "[" + values.map(\.description).joined(separator: ", ") + "]"
-        case .object: return "{…}"
-        }
     }
 }
