@@ -9,7 +9,8 @@ import Foundation
 /// hands back (and, in `decodeLatents`, the normalised copy of its input).
 ///
 /// Latent normalisation follows SD3: the diffusion model sees `z = (mean − shift) · scaling`,
-/// so `decodeLatents` decodes `z / scaling + shift` and `encodeLatents` returns the former.
+/// so `decodeLatents` (a `LatentDecoder` method) decodes `z / scaling + shift` and `encodeLatents`
+/// returns the former.
 /// Calls are serialised by a lock (one workspace); use one instance per worker for parallelism.
 public final class AutoencoderKL: @unchecked Sendable {
     public let config: AutoencoderKLConfig
@@ -71,16 +72,6 @@ public final class AutoencoderKL: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return encoder.mean(x, workspace: workspace)
-    }
-
-    /// Decodes latents in the diffusion model's normalisation: `decode(x / scaling + shift)`.
-    public func decodeLatents(_ x: Tensor) throws -> Tensor {
-        let (scaling, shift) = (scalingFactor, shiftFactor)
-        var z = x
-        z.withUnsafeMutableBufferPointer { values in
-            for i in values.indices { values[i] = values[i] / scaling + shift }
-        }
-        return try decode(z)
     }
 
     /// Encodes images into the diffusion model's normalisation: `(mean − shift) · scaling`.

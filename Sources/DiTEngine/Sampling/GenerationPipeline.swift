@@ -93,12 +93,7 @@ public final class GenerationPipeline: @unchecked Sendable {
     /// itself for a pixel-space model, `decode(z / scaling_factor + shift_factor)` for a latent one.
     public func decode(_ sample: Tensor) throws -> Tensor {
         guard let decoder else { return sample }
-        let scale = decoder.scalingFactor, shift = decoder.shiftFactor
-        var latents = sample
-        latents.withUnsafeMutableBufferPointer { values in
-            for i in values.indices { values[i] = values[i] / scale + shift }
-        }
-        return try decoder.decode(latents)
+        return try decoder.decodeLatents(sample)
     }
 
     /// 8-bit RGB bytes (H × W × 3) for a sample, through `decode`.

@@ -1,6 +1,6 @@
 /// Turns sampled latents into an image: the VAE step of a latent model, absent for a pixel-space
-/// model. An `AutoencoderKL` conforms to this; the pipeline applies the latent normalisation
-/// (`z / scaling_factor + shift_factor`, both from `vae/config.json`) before calling `decode`.
+/// model. An `AutoencoderKL` conforms to this; `decodeLatents` applies the latent normalisation
+/// (`z / scaling_factor + shift_factor`, both from `vae/config.json`) and then `decode`.
 public protocol LatentDecoder: AnyObject {
     /// `scaling_factor` of `vae/config.json`.
     var scalingFactor: Float { get }
@@ -14,4 +14,16 @@ public protocol LatentDecoder: AnyObject {
     var imageChannels: Int { get }
     /// Decodes unnormalised latents `[B, C, h, w]` into images `[B, 3, h·f, w·f]` in about [−1, 1].
     func decode(_ latents: Tensor) throws -> Tensor
+}
+
+extension LatentDecoder {
+    /// Images for sampled latents in the diffusion model's normalisation: `decode(z / scaling + shift)`.
+    public func decodeLatents(_ z: Tensor) throws -> Tensor {
+        let (scaling, shift) = (scalingFactor, shiftFactor)
+        var latents = z
+        latents.withUnsafeMutableBufferPointer { values in
+            for i in values.indices { values[i] = values[i] / scaling + shift }
+        }
+        return try decode(latents)
+    }
 }
