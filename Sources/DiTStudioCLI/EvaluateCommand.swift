@@ -34,7 +34,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Guidance scale (default: the model's studio.json, else 4).")
     var cfg: Double?
 
-    @Option(help: "Timestep shift (default: the model's studio.json, else 1).")
+    @Option(help: "Timestep shift (default: the model's studio.json, else its scheduler config, else 3).")
     var shift: Double?
 
     @Flag(help: "List every caption that fails, with what the detector found.")
@@ -49,7 +49,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let directory = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
-        let defaults = try ModelStudioDefaults(modelDirectory: directory)
+        var defaults = try ModelStudioDefaults(modelDirectory: directory)
+        // The same fallbacks as `generate`: the scheduler's shift when studio.json names none.
+        defaults.shift = try defaults.shift ?? ModelFacts.defaultShift(modelDirectory: directory)
         let pipeline = try GenerationPipeline(model: try DiffusionModel(directory: directory))
         let detector = Detector()
         var rng = SplitMix64(seed: seed)
@@ -63,7 +65,7 @@ struct EvaluateCommand: ParsableCommand {
                 let request = GenerationRequest(prompt: caption.text, seed: seed &+ index,
                                                 steps: steps ?? defaults.steps ?? 20,
                                                 guidanceScale: Float(cfg ?? defaults.guidance ?? 4),
-                                                shift: shift ?? defaults.shift ?? 1, noise: .torch,
+                                                shift: shift ?? defaults.shift ?? 3, noise: .torch,
                                                 width: defaults.width ?? 64, height: defaults.height ?? 64)
                 index += 1
                 guard let output = try pipeline.generate(request) else { continue }
@@ -76,7 +78,7 @@ struct EvaluateCommand: ParsableCommand {
             }
         }
         func rate(_ v: [Bool]) -> String { String(format: "%.3f", Double(v.filter { $0 }.count) / Double(max(v.count, 1))) }
-        print("\(directory.lastPathComponent): \(3 * n) captions, steps \(steps ?? defaults.steps ?? 20), cfg \(cfg ?? defaults.guidance ?? 4), shift \(shift ?? defaults.shift ?? 1), \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
+        print("\(directory.lastPathComponent): \(3 * n) captions, steps \(steps ?? defaults.steps ?? 20), cfg \(cfg ?? defaults.guidance ?? 4), shift \(shift ?? defaults.shift ?? 3), \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
         print("one object \(rate(objectsCorrect[1]!)) · two objects \(rate(objectsCorrect[2]!)) · three objects \(rate(objectsCorrect[3]!)) · background \(rate(backgrounds))")
     }
 }
