@@ -33,18 +33,18 @@ let package = Package(
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "StudioTUI", dependencies: ["StudioCore", "CNCurses"]),
         // The embedded model's world: captions, scenes and the adherence detector (evaluation and tests).
-        .target(name: "ShapesWorld"),
+        .target(name: "ShapesWorld", dependencies: ["DiTEngine"]),
         .executableTarget(name: "DiTStudioCLI", dependencies: [
             "DiTEngine", "StudioCore", "StudioTUI", "ShapesWorld",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "DiTEngineTests", dependencies: ["DiTEngine"]),
-        .testTarget(name: "StudioCoreTests", dependencies: ["StudioCore"]),
+        .testTarget(name: "StudioCoreTests", dependencies: ["StudioCore", "DiTEngine"]),
         .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI"]),
         // Runs the built `dit-studio` binary (exit codes, output), so it depends on the executable.
         .testTarget(name: "DiTStudioCLITests", dependencies: ["DiTStudioCLI", "StudioCore"]),
-        .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "StudioCore"]),
+        .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "StudioCore", "DiTEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -54,7 +54,7 @@ struct EvaluateCommand: ParsableCommand {
         defaults.shift = try defaults.shift ?? ModelFacts.defaultShift(modelDirectory: directory)
         let pipeline = try GenerationPipeline(model: try DiffusionModel(directory: directory))
         let detector = Detector()
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         var objectsCorrect: [Int: [Bool]] = [1: [], 2: [], 3: []]
         var backgrounds: [Bool] = []
         let started = Date()

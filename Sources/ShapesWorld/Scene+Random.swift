@@ -1,3 +1,5 @@
+import DiTEngine
+
 extension Scene {
     /// A scene drawn by the SHAPES_WORLD rules: `objects` objects (1–3) at distinct named positions
     /// with ±0.04 jitter, sizes, colours (never the background's) and shapes uniform, redrawn until
@@ -35,18 +37,5 @@ extension Scene.Object {
         case .square: return (cx - 0.85 * r, cy - 0.85 * r, cx + 0.85 * r, cy + 0.85 * r)
         case .triangle: return (cx - 0.9 * r, cy - r, cx + 0.9 * r, cy + 0.8 * r)
         }
-    }
-}
-
-/// A small, fast, seedable generator (SplitMix64), so evaluations draw the same captions every run.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

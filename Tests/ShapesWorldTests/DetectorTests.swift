@@ -1,9 +1,10 @@
+import DiTEngine
 import XCTest
 @testable import ShapesWorld
 
 final class DetectorTests: XCTestCase {
     func testEveryGroundTruthSceneAdheresToItsCaption() {
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         let detector = Detector()
         for i in 0..<300 {
             let scene = Scene.random(objects: 1 + i % 3, using: &rng)

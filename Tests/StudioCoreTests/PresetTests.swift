@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 import XCTest
 @testable import StudioCore

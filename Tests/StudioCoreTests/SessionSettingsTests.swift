@@ -1,3 +1,4 @@
+import DiTEngine
 import XCTest
 @testable import StudioCore
 

@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 /// A working session: its queue and history, its journal and images on disk, and the worker that

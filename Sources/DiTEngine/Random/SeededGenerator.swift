@@ -1,5 +1,6 @@
 /// A small deterministic random number generator (SplitMix64) for reproducible seed choices in
-/// tests and scripted runs. Not for anything that needs unpredictability.
+/// tests, scripted runs and evaluations (caption draws). Not for anything that needs
+/// unpredictability, nor for noise (that is `NoiseSource`).
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
