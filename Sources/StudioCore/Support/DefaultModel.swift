@@ -41,7 +41,8 @@ public enum DefaultModelError: Error, CustomStringConvertible, Equatable {
         case let .notAModel(url, variable):
             return "$\(variable) is \(url.path), which holds no model_index.json; point it at a model directory in the diffusers layout, or unset it"
         case let .notFound(searched):
-            return "the built-in model \(DefaultModel.name) was not found (looked in \(searched.map(\.path).joined(separator: ", "))); pass --model DIR or set $\(DefaultModel.environmentVariable)"
+            let last = searched.last.map { ", last \($0.path)" } ?? ""
+            return "the built-in model \(DefaultModel.name) was not found (looked in \(searched.count) places beside and above the executable\(last)); pass --model DIR or set $\(DefaultModel.environmentVariable)"
         }
     }
 }
