@@ -31,27 +31,9 @@ public struct Preset: Equatable, Sendable {
     }
 }
 
-/// Where a preset came from.
-public enum PresetSource: Equatable, Sendable, CustomStringConvertible {
-    /// Shipped with the studio (`Presets/` in the repository).
-    case builtIn(path: String)
-    /// The user's own (`$XDG_CONFIG_HOME/dit-studio/presets/`).
-    case user(path: String)
-
-    public var path: String {
-        switch self {
-        case let .builtIn(path), let .user(path): return path
-        }
-    }
-
-    /// `built-in` or `user`, for listings.
-    public var description: String {
-        switch self {
-        case .builtIn: return "built-in"
-        case .user: return "user"
-        }
-    }
-}
+/// Where a preset came from: shipped with the studio (`Presets/`) or the user's own
+/// (`$XDG_CONFIG_HOME/dit-studio/presets/`).
+public typealias PresetSource = ResourceOrigin
 
 /// One step of a preset's script. Each operation acts on the previous one's result; for the
 /// operations available today (generate, batch, sweep) that result is only the settings, since

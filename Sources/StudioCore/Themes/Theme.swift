@@ -64,21 +64,7 @@ public struct Theme: Equatable, Sendable {
     }()
 }
 
-/// Where a theme came from.
-public enum ThemeSource: Equatable, Sendable, CustomStringConvertible {
-    case builtIn(path: String)
-    case user(path: String)
+/// Where a theme came from: shipped with the studio (`Themes/`) or the user's own
+/// (`$XDG_CONFIG_HOME/dit-studio/themes/`).
+public typealias ThemeSource = ResourceOrigin
 
-    public var path: String {
-        switch self {
-        case let .builtIn(path), let .user(path): return path
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .builtIn: return "built-in"
-        case .user: return "user"
-        }
-    }
-}
