@@ -45,6 +45,8 @@ let package = Package(
         // Runs the built `dit-studio` binary (exit codes, output), so it depends on the executable.
         .testTarget(name: "DiTStudioCLITests", dependencies: ["DiTStudioCLI", "StudioCore"]),
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "StudioCore", "DiTEngine"]),
+        // The shipped model end to end: parity with PyTorch and an adherence floor.
+        .testTarget(name: "ModelQualityTests", dependencies: ["DiTEngine", "ShapesWorld", "StudioCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

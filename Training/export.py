@@ -19,8 +19,8 @@ from common import CKPT_ROOT, EXPORT_DIR
 from models import MAX_TOKENS, new_text_encoder, new_transformer
 from train_vae import VAE_CONFIG
 
-# Studio defaults for steps/guidance/shift; tuned with evaluate.py (see the model card).
-STUDIO_DEFAULTS = {"steps": 20, "guidance": 4.0, "shift": 1.0, "sampler": "euler", "width": 64, "height": 64}
+# Studio defaults for steps/guidance/shift; tuned with `dit-studio evaluate` and evaluate.py (model card).
+STUDIO_DEFAULTS = {"steps": 20, "guidance": 3.0, "shift": 1.0, "sampler": "euler", "width": 64, "height": 64}
 
 
 def export(ckpt_path: Path, out: Path) -> None:
