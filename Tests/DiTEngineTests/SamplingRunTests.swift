@@ -99,7 +99,8 @@ final class ClosureVelocityModel: VelocityModel {
         self.field = field
     }
 
-    func velocity(x: Tensor, timesteps: [Float], context: Tensor, pooled: Tensor) throws -> Tensor {
+    func velocity(x: Tensor, timesteps: [Float], context: Tensor, pooled: Tensor,
+                  forward: ForwardContext) throws -> Tensor {
         let batch = x.shape[0]
         precondition(timesteps.count == batch && context.shape[0] == batch && pooled.shape[0] == batch)
         calls.append(Call(batch: batch, timesteps: timesteps))

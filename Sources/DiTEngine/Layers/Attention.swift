@@ -77,6 +77,8 @@ public struct AttentionScratch: Sendable {
     public var scores = Tensor(shape: [0])
     /// Attention output before the output projection, heads side by side.
     public var heads = Tensor(shape: [0])
+    /// Buffers of attention under an `AttentionBias`.
+    public var bias = ScaledDotProductAttention.BiasScratch()
 
     public init() {}
 }

@@ -44,10 +44,13 @@ public struct JointAttention: Sendable {
     ///   - context: `[items·contextTokens, dim]`.
     ///   - imageOutput: receives `[items·imageTokens, dim]`.
     ///   - contextOutput: receives `[items·contextTokens, dim]`; ignored without `to_add_out`.
+    ///   - bias: masks and blends the attention of every item (nil: plain attention).
+    ///   - projected: sees (and may overwrite) the keys and values before the attention.
     public func apply(image: UnsafePointer<Float>, context: UnsafePointer<Float>,
                       items: Int, imageTokens: Int, contextTokens: Int,
                       scratch: inout AttentionScratch,
-                      imageOutput: UnsafeMutablePointer<Float>, contextOutput: UnsafeMutablePointer<Float>) {
+                      imageOutput: UnsafeMutablePointer<Float>, contextOutput: UnsafeMutablePointer<Float>,
+                      bias: AttentionBias? = nil, projected: ((JointKeysValues) -> Void)? = nil) {
         let total = imageTokens + contextTokens
         let dimension = imageQKV.inFeatures
         scratch.qkv.resize(to: [items * total, 3 * width])
@@ -64,11 +67,19 @@ public struct JointAttention: Sendable {
             normalize(imageRows, rows: imageTokens, query: normQ, key: normK)
             normalize(contextRows, rows: contextTokens, query: normAddedQ, key: normAddedK)
         }
+        projected?(JointKeysValues(packed: packed, items: items, imageTokens: imageTokens,
+                                   contextTokens: contextTokens, width: width))
         let attended = scratch.heads.writePointer()
-        ScaledDotProductAttention.multiHead(packedQKV: packed, items: items, tokens: total,
-                                            queryTokens: contextOut == nil ? imageTokens : total,
-                                            heads: heads, headDim: headDim, causal: false,
-                                            scores: scratch.scores.writePointer(), output: attended)
+        let queryTokens = contextOut == nil ? imageTokens : total
+        if let bias {
+            ScaledDotProductAttention.multiHead(packedQKV: packed, items: items, tokens: total,
+                                                queryTokens: queryTokens, heads: heads, headDim: headDim,
+                                                bias: bias, scratch: &scratch.bias, output: attended)
+        } else {
+            ScaledDotProductAttention.multiHead(packedQKV: packed, items: items, tokens: total,
+                                                queryTokens: queryTokens, heads: heads, headDim: headDim,
+                                                causal: false, scores: scratch.scores.writePointer(), output: attended)
+        }
         for item in 0..<items {
             let rows = attended + item * total * width
             imageOut.apply(rows: imageTokens, input: rows, inputStride: width,

@@ -55,8 +55,10 @@ public final class SD3Transformer: @unchecked Sendable {
     ///   - timesteps: `B` values, `1000·σ`.
     ///   - context: text tokens `[B, L, joint_attention_dim]` (CLIP's penultimate hidden states).
     ///   - pooled: `[B, pooled_projection_dim]`.
+    ///   - forward: the step this forward belongs to and the hooks its blocks consult.
     /// - Returns: `[B, out_channels, H, W]`.
-    public func forward(x: Tensor, timesteps: [Float], context: Tensor, pooled: Tensor) throws -> Tensor {
+    public func forward(x: Tensor, timesteps: [Float], context: Tensor, pooled: Tensor,
+                        forward: ForwardContext = .plain) throws -> Tensor {
         let batch = x.shape.first ?? 0
         guard x.rank == 4, batch > 0 else {
             throw EngineError.invalidInput("transformer input must be [batch, channels, height, width], got \(x.shape)")
@@ -87,8 +89,21 @@ public final class SD3Transformer: @unchecked Sendable {
         contextEmbedder.apply(context, into: &ws.context)
         ws.context = ws.context.reshaped([batch * contextTokens, dim])
 
-        for block in blocks {
-            block.apply(ws, items: batch, imageTokens: imageTokens, contextTokens: contextTokens)
+        if let hooks = forward.hooks {
+            for (index, block) in blocks.enumerated() {
+                let streams = BlockStreams(image: ws.image.writePointer(), context: ws.context.writePointer(),
+                                           items: batch, imageTokens: imageTokens, contextTokens: contextTokens,
+                                           dimension: dim)
+                guard hooks.blockWillRun(index, context: forward, streams: streams) else { continue }
+                block.apply(ws, items: batch, imageTokens: imageTokens, contextTokens: contextTokens,
+                            bias: hooks.attentionBias(block: index, context: forward),
+                            projected: { hooks.keysAndValues(block: index, context: forward, $0) })
+                hooks.blockDidRun(index, context: forward, streams: streams)
+            }
+        } else {
+            for block in blocks {
+                block.apply(ws, items: batch, imageTokens: imageTokens, contextTokens: contextTokens)
+            }
         }
 
         // Output norm (scale, shift order), projection, unpatchify.
@@ -186,8 +201,10 @@ struct JointTransformerBlock {
             ? nil : try FeedForward.diffusers(scope.child("ff_context"), dimension: dim, activation: .geluTanh)
     }
 
-    /// Runs the block on the workspace's `image` and `context` tokens, in place.
-    func apply(_ ws: SD3Workspace, items: Int, imageTokens: Int, contextTokens: Int) {
+    /// Runs the block on the workspace's `image` and `context` tokens, in place; `bias` and
+    /// `projected` reach its joint attention (see `JointAttention.apply`).
+    func apply(_ ws: SD3Workspace, items: Int, imageTokens: Int, contextTokens: Int,
+               bias: AttentionBias? = nil, projected: ((JointKeysValues) -> Void)? = nil) {
         let dim = dimension
         let imageRows = items * imageTokens, contextRows = items * contextTokens
         norm1.linear.apply(ws.siluConditioning, into: &ws.modulation)
@@ -237,7 +254,8 @@ struct JointTransformerBlock {
 
         attention.apply(image: normImage, context: normContext, items: items, imageTokens: imageTokens,
                         contextTokens: contextTokens, scratch: &ws.attention,
-                        imageOutput: imageDelta, contextOutput: contextDelta)
+                        imageOutput: imageDelta, contextOutput: contextDelta,
+                        bias: bias, projected: projected)
         for item in 0..<items {
             Kernels.addGated(image + item * imageTokens * dim, imageDelta + item * imageTokens * dim,
                              gate: imageChunk(item, .gateMSA), rows: imageTokens, columns: dim)

@@ -1,73 +1,122 @@
 /// Classifier-free guidance: `v = v_u + g·(v_c − v_u)`, the unconditional branch being the negative
 /// prompt (or the empty prompt).
 ///
-/// Both branches run as one batch of two through the model (`[uncond; cond]`, diffusers' order), so
-/// the weights are read once per step. Scale 1 is the conditional branch alone and scale 0 the
-/// unconditional branch alone: the other branch is not computed at all.
-public struct ClassifierFreeGuidance: Sendable {
+/// With fixed conditioning of one shape, both branches run as one batch of two through the model
+/// (`[uncond; cond]`, diffusers' order), so the weights are read once per step. Conditioning that
+/// varies by step (`StepConditioning`: regional layouts, edits) may give the branches texts of
+/// different lengths or hooks; those steps run each branch as its own forward. Scale 1 is the
+/// conditional branch alone and scale 0 the unconditional branch alone: the other is not computed.
+///
+/// A guidance may hold step conditioning with mutable hooks: like the run that owns it, it is used
+/// by one thread at a time.
+public struct ClassifierFreeGuidance: @unchecked Sendable {
     /// Which model inputs a step runs.
     public enum Branches: Sendable, Equatable {
         /// Scale 1: `v = v_c`.
         case conditionalOnly
         /// Scale 0: `v = v_u`.
         case unconditionalOnly
-        /// Any other scale: one batch of two.
+        /// Any other scale: both branches.
         case both
     }
 
     /// The guidance scale g.
     public let scale: Float
     public let branches: Branches
-    /// Context `[B, L, D]` and pooled `[B, P]` for the batch the branches need (B = 1 or 2).
+    /// Fixed conditioning: context `[B, L, D]` and pooled `[B, P]` for the batch the branches need
+    /// (B = 1 or 2). With step conditioning: the first step's, for inspection only.
     public let context: Tensor
     public let pooled: Tensor
+    /// Conditioning that varies by step; nil when `context` and `pooled` hold for every step.
+    public let stepConditioning: (any StepConditioning)?
 
     /// - Parameters: `…Context` are `[L, D]` (or `[1, L, D]`), `…Pooled` `[P]` (or `[1, P]`).
     public init(scale: Float,
                 conditionalContext: Tensor, conditionalPooled: Tensor,
                 unconditionalContext: Tensor, unconditionalPooled: Tensor) {
-        let cc = Self.batchOfOne(conditionalContext, rank: 3), cp = Self.batchOfOne(conditionalPooled, rank: 2)
-        let uc = Self.batchOfOne(unconditionalContext, rank: 3), up = Self.batchOfOne(unconditionalPooled, rank: 2)
-        precondition(cc.shape == uc.shape && cp.shape == up.shape,
-                     "conditional \(cc.shape)/\(cp.shape) and unconditional \(uc.shape)/\(up.shape) conditioning differ in shape")
+        let conditional = BranchConditioning(context: conditionalContext, pooled: conditionalPooled)
+        let unconditional = BranchConditioning(context: unconditionalContext, pooled: unconditionalPooled)
+        precondition(conditional.batches(with: unconditional),
+                     "conditional \(conditional.context.shape)/\(conditional.pooled.shape) and unconditional \(unconditional.context.shape)/\(unconditional.pooled.shape) conditioning differ in shape")
+        self.init(scale: scale, first: (conditional, unconditional), stepConditioning: nil)
+    }
+
+    /// Guidance whose conditioning `conditioning` gives per branch and step.
+    public init(scale: Float, conditioning: any StepConditioning) {
+        self.init(scale: scale,
+                  first: (conditioning.conditioning(.conditional, step: 0), conditioning.conditioning(.unconditional, step: 0)),
+                  stepConditioning: conditioning)
+    }
+
+    private init(scale: Float, first: (conditional: BranchConditioning, unconditional: BranchConditioning),
+                 stepConditioning: (any StepConditioning)?) {
         self.scale = scale
+        self.stepConditioning = stepConditioning
         switch scale {
         case 1:
             branches = .conditionalOnly
-            context = cc
-            pooled = cp
+            (context, pooled) = (first.conditional.context, first.conditional.pooled)
         case 0:
             branches = .unconditionalOnly
-            context = uc
-            pooled = up
+            (context, pooled) = (first.unconditional.context, first.unconditional.pooled)
         default:
             branches = .both
-            context = Tensor.concatenate([uc, cc])
-            pooled = Tensor.concatenate([up, cp])
+            if first.conditional.batches(with: first.unconditional) {
+                context = Tensor.concatenate([first.unconditional.context, first.conditional.context])
+                pooled = Tensor.concatenate([first.unconditional.pooled, first.conditional.pooled])
+            } else {
+                (context, pooled) = (first.conditional.context, first.conditional.pooled)
+            }
         }
     }
 
-    /// The guided velocity at `x` (`[1, C, H, W]`) and noise level σ (model timestep `timestep`).
-    public func velocity(model: any VelocityModel, x: Tensor, timestep: Float) throws -> Tensor {
+    /// The guided velocity at `x` (`[1, C, H, W]`) and model timestep `timestep`, for step `step`
+    /// (which selects step conditioning) at noise level `sigma` (handed to the hooks).
+    public func velocity(model: any VelocityModel, x: Tensor, timestep: Float,
+                         step: Int = 0, sigma: Float? = nil) throws -> Tensor {
+        guard let stepConditioning else {
+            let forward = ForwardContext(step: step, sigma: sigma, branches: branchList)
+            if branches == .both {
+                let output = try model.velocity(x: Tensor.concatenate([x, x]), timesteps: [timestep, timestep],
+                                                context: context, pooled: pooled, forward: forward)
+                return Self.combine(unconditional: output.slice(0..<1), conditional: output.slice(1..<2), scale: scale)
+            }
+            return try model.velocity(x: x, timesteps: [timestep], context: context, pooled: pooled, forward: forward)
+        }
+        func run(_ branch: GuidanceBranch) throws -> Tensor {
+            let c = stepConditioning.conditioning(branch, step: step)
+            return try model.velocity(x: x, timesteps: [timestep], context: c.context, pooled: c.pooled,
+                                      forward: ForwardContext(step: step, sigma: sigma, branches: [branch], hooks: c.hooks))
+        }
         switch branches {
-        case .conditionalOnly, .unconditionalOnly:
-            return try model.velocity(x: x, timesteps: [timestep], context: context, pooled: pooled)
+        case .conditionalOnly: return try run(.conditional)
+        case .unconditionalOnly: return try run(.unconditional)
         case .both:
-            let batch = Tensor.concatenate([x, x])
-            let output = try model.velocity(x: batch, timesteps: [timestep, timestep], context: context, pooled: pooled)
-            return Self.combine(unconditional: output.slice(0..<1), conditional: output.slice(1..<2), scale: scale)
+            let conditional = stepConditioning.conditioning(.conditional, step: step)
+            let unconditional = stepConditioning.conditioning(.unconditional, step: step)
+            if conditional.batches(with: unconditional) {
+                let output = try model.velocity(
+                    x: Tensor.concatenate([x, x]), timesteps: [timestep, timestep],
+                    context: Tensor.concatenate([unconditional.context, conditional.context]),
+                    pooled: Tensor.concatenate([unconditional.pooled, conditional.pooled]),
+                    forward: ForwardContext(step: step, sigma: sigma, branches: [.unconditional, .conditional]))
+                return Self.combine(unconditional: output.slice(0..<1), conditional: output.slice(1..<2), scale: scale)
+            }
+            let u = try run(.unconditional), c = try run(.conditional)
+            return Self.combine(unconditional: u, conditional: c, scale: scale)
+        }
+    }
+
+    private var branchList: [GuidanceBranch] {
+        switch branches {
+        case .conditionalOnly: return [.conditional]
+        case .unconditionalOnly: return [.unconditional]
+        case .both: return [.unconditional, .conditional]
         }
     }
 
     /// `v_u + g·(v_c − v_u)`, evaluated as diffusers' SD3 pipeline does (difference, product, sum).
     public static func combine(unconditional: Tensor, conditional: Tensor, scale: Float) -> Tensor {
         Tensor.lerp(unconditional, conditional, scale)
-    }
-
-    private static func batchOfOne(_ tensor: Tensor, rank: Int) -> Tensor {
-        if tensor.rank == rank - 1 { return tensor.reshaped([1] + tensor.shape) }
-        precondition(tensor.rank == rank && tensor.shape[0] == 1,
-                     "conditioning must be unbatched or a batch of one, got \(tensor.shape)")
-        return tensor
     }
 }

@@ -76,17 +76,52 @@ public final class GenerationPipeline: @unchecked Sendable {
             warnings += PromptWarning.warnings(for: negative.tokens, role: .negativePrompt, contextLength: contextLength)
             unconditional = negative.conditioning
         }
-        let guidance = ClassifierFreeGuidance(scale: request.guidanceScale,
+        let guidance: ClassifierFreeGuidance
+        if let regional = request.regional {
+            let (conditioning, regionWarnings) = try regionalConditioning(
+                regional, base: conditional.conditioning, unconditional: unconditional, request: request)
+            warnings += regionWarnings
+            guidance = ClassifierFreeGuidance(scale: request.guidanceScale, conditioning: conditioning)
+        } else {
+            guidance = ClassifierFreeGuidance(scale: request.guidanceScale,
                                               conditionalContext: conditional.conditioning.context,
                                               conditionalPooled: conditional.conditioning.pooled,
                                               unconditionalContext: unconditional.context,
                                               unconditionalPooled: unconditional.pooled)
+        }
         var noiseSource = request.noise.makeSource(seed: request.seed)
         let noise = noiseSource.normalTensor(shape: geometry.noiseShape(width: request.width, height: request.height))
         let run = GenerationRun(model: model.transformer, guidance: guidance, noise: noise,
                                 schedule: FlowMatchSchedule(steps: request.steps, shift: request.shift),
                                 sampler: request.sampler.makeSampler())
         return Prepared(run: run, warnings: warnings, request: request)
+    }
+
+    /// Encodes a layout's region prompts and takes its areas to this size's patch grid (built anew
+    /// for every request, so a changed layout, size or model never meets a stale mask).
+    private func regionalConditioning(_ regional: RegionalPrompt, base: TextConditioning,
+                                      unconditional: TextConditioning,
+                                      request: GenerationRequest) throws -> (RegionalConditioning, [PromptWarning]) {
+        let contextLength = model.textEncoder.config.maxPositionEmbeddings
+        var warnings: [PromptWarning] = []
+        var encodings: [TextConditioning] = []
+        for (index, region) in regional.regions.enumerated() {
+            let encoded = try encode(region.prompt)
+            warnings += PromptWarning.warnings(for: encoded.tokens, role: .regionPrompt(index + 1), contextLength: contextLength)
+            encodings.append(encoded.conditioning)
+        }
+        let columns = request.width / geometry.pixelMultiple, rows = request.height / geometry.pixelMultiple
+        var grid = RegionGrid(areas: regional.regions.map(\.area), columns: columns, rows: rows)
+        if let background = regional.backgroundPrompt, grid.uncovered.contains(true) {
+            let encoded = try encode(background)
+            warnings += PromptWarning.warnings(for: encoded.tokens, role: .backgroundPrompt, contextLength: contextLength)
+            encodings.append(encoded.conditioning)
+            grid = RegionGrid(columns: columns, rows: rows, coverage: grid.coverage + [grid.uncovered])
+        }
+        let conditioning = RegionalConditioning(regions: encodings, base: base, unconditional: unconditional,
+                                                grid: grid, baseRatio: Float(regional.baseRatio),
+                                                injectSteps: regional.injectSteps, blockInterval: regional.blockInterval)
+        return (conditioning, warnings)
     }
 
     /// The image `[1, 3, H, W]` (about [−1, 1]) for a sample or a predicted clean sample: the sample

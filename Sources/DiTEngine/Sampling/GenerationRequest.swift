@@ -15,10 +15,12 @@ public struct GenerationRequest: Sendable, Equatable, Codable {
     /// Image size in pixels.
     public var width: Int
     public var height: Int
+    /// Regions with prompts of their own (`prompt` is then the base prompt); nil for plain generation.
+    public var regional: RegionalPrompt?
 
     public init(prompt: String, negativePrompt: String = "", seed: UInt64 = 0, steps: Int = 20,
                 guidanceScale: Float = 5, shift: Double = 3, sampler: SamplerKind = .euler,
-                noise: NoiseKind = .torch, width: Int = 64, height: Int = 64) {
+                noise: NoiseKind = .torch, width: Int = 64, height: Int = 64, regional: RegionalPrompt? = nil) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.seed = seed
@@ -29,6 +31,7 @@ public struct GenerationRequest: Sendable, Equatable, Codable {
         self.noise = noise
         self.width = width
         self.height = height
+        self.regional = regional
     }
 
     /// Checks the parameters that do not depend on the model (steps, guidance, shift, size > 0).
@@ -44,6 +47,7 @@ public struct GenerationRequest: Sendable, Equatable, Codable {
         guard width >= 1, height >= 1 else {
             throw GenerationError.invalidRequest("the image size must be positive (got \(width)x\(height))")
         }
+        try regional?.validate()
     }
 
     /// Checks everything, including that the size fits `geometry`.

@@ -51,7 +51,8 @@ public final class GenerationRun: @unchecked Sendable {
             var x = sample
             let start = sample
             let v = try sampler.step(&x, index: index, schedule: schedule) { [model, guidance, schedule] input, level in
-                let velocity = try guidance.velocity(model: model, x: input, timestep: schedule.timestep(sigma: level))
+                let velocity = try guidance.velocity(model: model, x: input, timestep: schedule.timestep(sigma: level),
+                                                     step: index, sigma: level)
                 guard velocity.isFinite else {
                     throw GenerationError.nonFiniteValue(step: index + 1, total: schedule.steps, stage: "model output")
                 }

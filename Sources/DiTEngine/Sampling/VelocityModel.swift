@@ -6,6 +6,16 @@ public protocol VelocityModel: AnyObject {
     ///   - timesteps: `B` timesteps, `1000·σ`
     ///   - context: text tokens `[B, L, D]`
     ///   - pooled: pooled text embeddings `[B, P]`
+    ///   - forward: the step and the hooks the forward's blocks consult (regional attention,
+    ///     attention injection, caching); a model without blocks may ignore its hooks.
     /// - Returns: the velocity, shaped like `x`.
-    func velocity(x: Tensor, timesteps: [Float], context: Tensor, pooled: Tensor) throws -> Tensor
+    func velocity(x: Tensor, timesteps: [Float], context: Tensor, pooled: Tensor,
+                  forward: ForwardContext) throws -> Tensor
+}
+
+extension VelocityModel {
+    /// The plain forward, with no hooks.
+    public func velocity(x: Tensor, timesteps: [Float], context: Tensor, pooled: Tensor) throws -> Tensor {
+        try velocity(x: x, timesteps: timesteps, context: context, pooled: pooled, forward: .plain)
+    }
 }

@@ -143,6 +143,27 @@ public enum Kernels {
         }
     }
 
+    /// Softmax of each of `rows` rows restricted to the entries whose `mask` byte is non-zero, in
+    /// place; masked entries become exactly 0 (a boolean mask, not a large negative bias, so no
+    /// masked key ever gets weight). A row must allow at least one entry.
+    @inlinable
+    public static func maskedSoftmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int,
+                                         mask: UnsafePointer<UInt8>, maskStride: Int) {
+        for row in 0..<rows {
+            let r = x + row * stride, m = mask + row * maskStride
+            var maximum = -Float.infinity
+            for j in 0..<columns where m[j] != 0 { maximum = Swift.max(maximum, r[j]) }
+            var total: Float = 0
+            for j in 0..<columns {
+                let e = m[j] != 0 ? fastExp(r[j] - maximum) : 0
+                r[j] = e
+                total += e
+            }
+            let inverse = 1 / total
+            for j in 0..<columns { r[j] *= inverse }
+        }
+    }
+
     // MARK: - Reductions (eight lanes, so they vectorise without reassociation flags)
 
     /// The sum of `count` floats.
