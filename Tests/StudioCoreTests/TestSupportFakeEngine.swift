@@ -93,8 +93,9 @@ final class FakeEngine: GenerationEngine {
                                 fingerprint: "beef", sizeMultiple: 8, maxSide: 256)
     }
 
-    func generate(_ parameters: GenerateParameters,
+    func generate(_ job: EngineJob,
                   onStep: (EngineStep, () throws -> RGBImage) -> StepDecision) throws -> EngineResult {
+        let parameters = job.parameters
         script.record(.generate(seed: parameters.seed, prompt: parameters.prompt))
         for step in 1...parameters.steps {
             try script.beforeStep(step)

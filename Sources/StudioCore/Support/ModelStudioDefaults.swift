@@ -10,6 +10,8 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
     public var sampler: SamplerChoice?
     public var width: Int?
     public var height: Int?
+    /// Regional prompting's method settings, tuned on the model.
+    public var regional: RegionalDefaults?
 
     public init(steps: Int? = nil, guidance: Double? = nil, shift: Double? = nil, sampler: SamplerChoice? = nil,
                 width: Int? = nil, height: Int? = nil) {
@@ -32,6 +34,11 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         if let steps, steps < 1 { throw ModelStudioDefaultsError(path: url.path, reason: "steps must be ≥ 1") }
         if let guidance, !(guidance >= 0) { throw ModelStudioDefaultsError(path: url.path, reason: "guidance must be ≥ 0") }
         if let shift, !(shift > 0) { throw ModelStudioDefaultsError(path: url.path, reason: "shift must be > 0") }
+        if let regional {
+            if regional.injectSteps < 0 { throw ModelStudioDefaultsError(path: url.path, reason: "regional.inject_steps must be ≥ 0") }
+            if regional.blockInterval < 1 { throw ModelStudioDefaultsError(path: url.path, reason: "regional.block_interval must be ≥ 1") }
+            if !(0...1).contains(regional.baseRatio) { throw ModelStudioDefaultsError(path: url.path, reason: "regional.base_ratio must be in [0, 1]") }
+        }
     }
 
     /// `parameters` with every setting these defaults name replaced.
@@ -44,6 +51,26 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         if let width { p.width = width }
         if let height { p.height = height }
         return p
+    }
+}
+
+/// The regional-prompting settings a layout leaves open, per model (`"regional"` in `studio.json`).
+public struct RegionalDefaults: Codable, Equatable, Sendable {
+    public var baseRatio: Double
+    public var injectSteps: Int
+    public var blockInterval: Int
+
+    /// Without tuning: the method's published FLUX settings scaled to a short schedule.
+    public init(baseRatio: Double = 0.3, injectSteps: Int = 8, blockInterval: Int = 1) {
+        self.baseRatio = baseRatio
+        self.injectSteps = injectSteps
+        self.blockInterval = blockInterval
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case baseRatio = "base_ratio"
+        case injectSteps = "inject_steps"
+        case blockInterval = "block_interval"
     }
 }
 

@@ -4,10 +4,10 @@ import Foundation
 /// The real engine behind `GenerationEngine`: a DiTEngine `GenerationPipeline` (text encoder, MMDiT,
 /// sampler and, for latent models, the VAE decoder) owned by the worker's thread.
 ///
-/// Runs text-to-image jobs only (`EngineCapabilities.generateOnly`): regional prompting ([6/8]) and
-/// editing ([7/8]) are not in the engine yet, so the queue refuses those jobs before they reach here.
+/// Runs text-to-image and regional-layout jobs; the queue refuses the kinds it lacks (see
+/// `capabilities`) before they reach here.
 public final class DiTGenerationEngine: GenerationEngine {
-    public static let capabilities = EngineCapabilities.generateOnly
+    public static let capabilities = EngineCapabilities(regionalPrompting: true)
 
     /// A factory for `Worker`: the engine is built on the worker's thread.
     public static func factory(threads: Int? = nil) -> EngineFactory {
@@ -15,6 +15,8 @@ public final class DiTGenerationEngine: GenerationEngine {
     }
 
     private var pipeline: GenerationPipeline?
+    /// The loaded model's `studio.json` (regional settings a layout leaves open come from it).
+    private var studioDefaults = ModelStudioDefaults()
     /// Called with the prompt warnings of each job (unknown words, truncation) before its first step.
     public var onWarnings: (([String]) -> Void)?
 
@@ -26,15 +28,26 @@ public final class DiTGenerationEngine: GenerationEngine {
         let url = try directory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DefaultModel.directory()
         pipeline = nil  // release the previous model before loading the next
         let loaded = try GenerationPipeline(model: try DiffusionModel(directory: url))
+        studioDefaults = try ModelStudioDefaults(modelDirectory: url)
         pipeline = loaded
         return ModelDescription(name: url.standardizedFileURL.lastPathComponent, path: url.standardizedFileURL.path,
                                 sizeMultiple: loaded.geometry.pixelMultiple, maxSide: loaded.geometry.maxPixelsPerSide)
     }
 
-    public func generate(_ parameters: GenerateParameters,
+    public func generate(_ job: EngineJob,
                          onStep: (EngineStep, () throws -> RGBImage) -> StepDecision) throws -> EngineResult {
         guard let pipeline else { throw DiTGenerationEngineError.noModelLoaded }
-        let prepared = try pipeline.prepare(Self.request(for: parameters))
+        let parameters = job.parameters
+        var request = Self.request(for: parameters)
+        switch job.work {
+        case .textToImage:
+            break
+        case .regional(let layout):
+            request = Self.request(for: parameters, layout: layout, defaults: studioDefaults.regional ?? RegionalDefaults())
+        case .edit(let edit):
+            throw JobError.unsupported("editing (\(edit.operation.mode.displayName)) is not available in this engine yet")
+        }
+        let prepared = try pipeline.prepare(request)
         if !prepared.warnings.isEmpty { onWarnings?(prepared.warnings.map(\.description)) }
         let (width, height) = (parameters.width, parameters.height)
         while let step = try prepared.run.nextStep() {
@@ -53,6 +66,22 @@ public final class DiTGenerationEngine: GenerationEngine {
                           sampler: p.sampler == .heun ? .heun : .euler,
                           noise: p.rng == .native ? .native : .torch,
                           width: p.width, height: p.height)
+    }
+
+    /// A regional request: the layout's base prompt (the job's prompt when the layout has none) and
+    /// its regions; inject steps and block interval the layout leaves open come from `defaults`.
+    static func request(for p: GenerateParameters, layout: Layout, defaults: RegionalDefaults) -> GenerationRequest {
+        var request = request(for: p)
+        if !layout.basePrompt.isEmpty { request.prompt = layout.basePrompt }
+        request.regional = RegionalPrompt(
+            regions: layout.regions.map { region in
+                RegionalPrompt.Region(area: .box(x0: region.box.x0, y0: region.box.y0, x1: region.box.x1, y1: region.box.y1),
+                                      prompt: region.prompt)
+            },
+            baseRatio: layout.baseRatio,
+            injectSteps: layout.injectSteps ?? defaults.injectSteps,
+            blockInterval: layout.blockInterval ?? defaults.blockInterval)
+        return request
     }
 }
 

@@ -1,25 +1,32 @@
 /// The studio's view of an image generator: the one seam between StudioCore and DiTEngine.
 ///
 /// Deliberately small, so the real engine can be wired in behind it with a thin adapter and a
-/// deterministic fake can drive every test: load a model once, then run generate jobs one step at
-/// a time, with a callback after every step that can stop the run. An engine is used from one
-/// thread only (the `Worker`'s), so it need not be thread-safe, nor `Sendable`.
-///
-/// Regional and edit jobs will need more methods ([6/8], [7/8]); until then the worker fails them
-/// and `EngineCapabilities` lets the queue refuse them up front.
+/// deterministic fake can drive every test: load a model once, then run jobs — text to image,
+/// regional layouts, edits of a loaded image — one step at a time, with a callback after every
+/// step that can stop the run. An engine is used from one thread only (the `Worker`'s), so it
+/// need not be thread-safe, nor `Sendable`. `EngineCapabilities` lets the queue refuse up front
+/// the kinds of job an engine cannot run.
 public protocol GenerationEngine: AnyObject {
     /// Loads the model in `directory` (nil = the engine's default model) and keeps it for the
     /// following `generate` calls. Called once, and again only when a job names another model.
     /// Throws an error whose description names the directory and what is wrong.
     func loadModel(at directory: String?) throws -> ModelDescription
 
-    /// Runs one text-to-image job with the loaded model. After each step, calls `onStep` with the
-    /// step just taken and a function that decodes that step's predicted clean image (so previews
-    /// cost nothing when nobody looks); `onStep` returns `.stop` to end the run at that boundary.
-    /// Returns the final image, or `.stopped` when `onStep` asked to stop. Throws readable errors
-    /// (bad parameters, non-finite values…).
-    func generate(_ parameters: GenerateParameters,
+    /// Runs one job with the loaded model. After each step, calls `onStep` with the step just taken
+    /// and a function that decodes that step's predicted clean image (so previews cost nothing when
+    /// nobody looks); `onStep` returns `.stop` to end the run at that boundary. Returns the final
+    /// image, or `.stopped` when `onStep` asked to stop. Throws readable errors (bad parameters,
+    /// non-finite values…).
+    func generate(_ job: EngineJob,
                   onStep: (_ step: EngineStep, _ preview: () throws -> RGBImage) -> StepDecision) throws -> EngineResult
+}
+
+extension GenerationEngine {
+    /// A text-to-image job.
+    public func generate(_ parameters: GenerateParameters,
+                         onStep: (_ step: EngineStep, _ preview: () throws -> RGBImage) -> StepDecision) throws -> EngineResult {
+        try generate(EngineJob(parameters: parameters), onStep: onStep)
+    }
 }
 
 /// A step just taken: `index` of `total`, from 1.

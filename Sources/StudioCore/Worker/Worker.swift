@@ -224,11 +224,7 @@ final class WorkerCore: @unchecked Sendable {
         func fail(_ message: String) { inbox.post(.failed(job: id, message: message)) }
 
         if isCancelled(id) { inbox.post(.cancelled(job: id, completedSteps: 0)); return }
-        guard case .generate = job.kind else {
-            fail(factory.capabilities.refusal(for: job.kind)
-                 ?? "\(job.kind.summary) jobs cannot run yet: this engine adapter only generates from text")
-            return
-        }
+        if let refusal = factory.capabilities.refusal(for: job.kind) { fail(refusal); return }
         if let refusal = factory.capabilities.refusal(forCaching: job.parameters.caching) { fail(refusal); return }
 
         let engine: any GenerationEngine
@@ -242,13 +238,21 @@ final class WorkerCore: @unchecked Sendable {
         }
         if isCancelled(id) { inbox.post(.cancelled(job: id, completedSteps: 0)); return }
 
+        let engineJob: EngineJob
+        do {
+            engineJob = try EngineJob(job, sessionDirectory: order.outputURL.deletingLastPathComponent())
+        } catch {
+            fail(Self.message(for: error))
+            return
+        }
+
         inbox.post(.started(job: id, model: model))
         let start = clock()
         var timer = StepTimer(start: start)
         var completed = 0
         let result: EngineResult
         do {
-            result = try engine.generate(job.parameters) { step, decodePreview in
+            result = try engine.generate(engineJob) { step, decodePreview in
                 completed = step.index
                 var preview: RGBImage?
                 if wantsPreview(for: id) { preview = try? decodePreview() }

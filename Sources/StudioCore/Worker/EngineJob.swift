@@ -1,0 +1,33 @@
+/// One job as the engine runs it: the parameters every job has, and what kind of work it is — with
+/// everything the engine needs already loaded (an edit's source image is read by the studio, not by
+/// the engine, which reads no files but weights).
+public struct EngineJob: Sendable {
+    public enum Work: Sendable {
+        /// Text to image.
+        case textToImage
+        /// Text to image with regions of their own prompts; the parameters' prompt is the base prompt.
+        case regional(Layout)
+        /// An edit of a loaded source image.
+        case edit(EngineEdit)
+    }
+
+    public var parameters: GenerateParameters
+    public var work: Work
+
+    public init(parameters: GenerateParameters, work: Work = .textToImage) {
+        self.parameters = parameters
+        self.work = work
+    }
+}
+
+/// An edit with its source image in memory.
+public struct EngineEdit: Sendable {
+    public var operation: EditOperation
+    /// The source image, at the job's size.
+    public var source: RGBImage
+
+    public init(operation: EditOperation, source: RGBImage) {
+        self.operation = operation
+        self.source = source
+    }
+}
