@@ -5,6 +5,8 @@ enum CLIError: Error, CustomStringConvertible {
     case unrecognizedFile(path: String)
     case notAModelDirectory(path: String)
     case invalidModelIndex(path: String, reason: String)
+    /// An input file or option value is wrong; the message names it (exit status 2, no usage text).
+    case badInput(String)
 
     var description: String {
         switch self {
@@ -16,6 +18,8 @@ enum CLIError: Error, CustomStringConvertible {
             return "\(path): not a model directory: it has no model_index.json (diffusers layout) and no .safetensors files"
         case let .invalidModelIndex(path, reason):
             return "\(path): invalid model_index.json: \(reason)"
+        case let .badInput(message):
+            return message
         }
     }
 }

@@ -9,7 +9,7 @@ struct DiTStudio: ParsableCommand {
         commandName: "dit-studio",
         abstract: "A terminal studio for diffusion-transformer image generation.",
         version: "dit-studio \(DiTEngineInfo.version)",
-        subcommands: [InfoCommand.self, GenerateCommand.self, RunCommand.self, EvaluateCommand.self, BenchCommand.self, PresetsCommand.self, ThemesCommand.self]
+        subcommands: [InfoCommand.self, GenerateCommand.self, RunCommand.self, EvaluateCommand.self, EvaluateRegionsCommand.self, BenchCommand.self, PresetsCommand.self, ThemesCommand.self]
     )
 
     /// Like ArgumentParser's own entry point, except that bad arguments exit with status 2 (the
@@ -22,6 +22,10 @@ struct DiTStudio: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            if case CLIError.badInput(let message) = error {
+                FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+                Foundation.exit(2)
+            }
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(2)

@@ -56,8 +56,13 @@ struct GenerateCommand: ParsableCommand {
             completion: .file(extensions: ["png"]))
     var from: String?
 
+    @OptionGroup(title: "Regional prompting")
+    var regional: RegionalOptions
+
     func validate() throws {
-        guard prompt != nil || from != nil else { throw ValidationError("give a PROMPT, or --from IMAGE.png") }
+        guard prompt != nil || from != nil || regional.layout != nil || regional.regionalPrompter != nil else {
+            throw ValidationError("give a PROMPT, or --from IMAGE.png")
+        }
         if let steps {
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
             guard steps <= 10_000 else { throw ValidationError("--steps must be at most 10000 (got \(steps))") }
@@ -74,7 +79,13 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (parameters, notes) = try startingParameters()
+        var (parameters, kind, notes) = try startingParameters()
+        if let layout = try regional.makeLayout(basePrompt: prompt, warn: { warning in
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }) {
+            kind = .regional(layout)
+            parameters.prompt = layout.basePrompt
+        }
         for note in notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         let engine = DiTGenerationEngine()
         engine.onWarnings = { warnings in
@@ -85,14 +96,18 @@ struct GenerateCommand: ParsableCommand {
 
         let progress = ProgressBar(total: parameters.steps)
         progress.update(completed: 0)
-        let result = try engine.generate(parameters) { step, _ in
+        let engineJob: EngineJob
+        do {
+            engineJob = try EngineJob(kind: kind, parameters: parameters, directory: URL(fileURLWithPath: "."))
+        } catch { throw CLIError.badInput("\(error)") }
+        let result = try engine.generate(engineJob, onStep: { step, _ in
             progress.update(completed: step.index)
             return .continue
-        }
+        })
         progress.finish()
         guard case let .finished(image) = result else { throw ExitCode.failure }  // nothing stops the run
 
-        let provenance = ImageProvenance(session: nil, jobID: nil, kind: .generate, parameters: parameters,
+        let provenance = ImageProvenance(session: nil, jobID: nil, kind: kind, parameters: parameters,
                                          seedPolicy: .fixed, model: description, createdAt: Timestamp.now())
         let path = try save(image, chunks: try ImageMetadata.textChunks(for: provenance), seed: parameters.seed)
         print(path)
@@ -101,17 +116,19 @@ struct GenerateCommand: ParsableCommand {
     /// The job to run: the image's (with `--from`) or the defaults — built-in, then the model's
     /// scheduler config and `studio.json` — and then the options given here, which win.
     /// `model` stays nil for the default model, so the metadata says "the default model".
-    private func startingParameters() throws -> (GenerateParameters, [String]) {
+    private func startingParameters() throws -> (GenerateParameters, JobKind, [String]) {
         var notes: [String] = []
         var p: GenerateParameters
+        var kind = JobKind.generate
         if let from {
             let metadata = try ImageMetadata(contentsOf: URL(fileURLWithPath: from))
             guard let found = metadata.jobRequest(defaults: GenerateParameters(prompt: "")) else {
                 throw ValidationError("--from \(from): the image has neither a 'dit-studio' nor a 'parameters' text chunk")
             }
-            guard case .generate = found.request.kind else {
-                throw ValidationError("--from \(from): the image was made by a regional or edit job, which this engine cannot run yet")
+            if let refusal = DiTGenerationEngine.capabilities.refusal(for: found.request.kind) {
+                throw CLIError.badInput("--from \(from): the image was made by a job this engine cannot run: \(refusal)")
             }
+            kind = found.request.kind
             p = found.request.parameters
             notes = found.notes
             if let path = p.model, model == nil, !FileManager.default.fileExists(atPath: path) {
@@ -136,7 +153,7 @@ struct GenerateCommand: ParsableCommand {
         if let sampler { p.sampler = sampler == .heun ? .heun : .euler }
         if let rng { p.rng = rng == .native ? .native : .torch }
         if let size { (p.width, p.height) = (size.width, size.height) }
-        return (p, notes)
+        return (p, kind, notes)
     }
 
     /// Writes to `--out` (replacing it), or to the first free `./dit-<seed>[-n].png`.

@@ -1,11 +1,12 @@
 import Foundation
 
-/// A regional-prompting layout (issue [6/8]): a base prompt for the whole image, regions with their
-/// own prompts, and how strongly the base is blended in. The engine's method parameters
-/// (`injectSteps`, `blockInterval`) are optional: nil = the model's defaults.
+/// A regional-prompting layout: a base prompt for the whole image, regions with their own prompts,
+/// and how strongly the base is blended in. The engine's method parameters (`injectSteps`,
+/// `blockInterval`) are optional: nil = the model's defaults.
 ///
-/// This is the type the TUI's layout editor edits, that queue jobs and presets carry and that PNG
-/// metadata records. Running a layout needs an engine with regional prompting; none has it yet.
+/// This is the type the studio's layout editor edits, that layout files, queue jobs and presets
+/// carry and that PNG metadata records. Overlapping regions are allowed: an image token in both
+/// sees both prompts (and the image tokens of both regions).
 public struct Layout: Codable, Hashable, Sendable {
     public var basePrompt: String
     /// β in [0, 1]: the share of the base branch in the image tokens' attention output.
@@ -13,15 +14,21 @@ public struct Layout: Codable, Hashable, Sendable {
     public var regions: [LayoutRegion]
     public var injectSteps: Int?
     public var blockInterval: Int?
+    /// A prompt of its own for the area no region covers; nil: the base prompt alone governs it.
+    public var backgroundPrompt: String?
 
     public init(basePrompt: String, baseRatio: Double = 0.3, regions: [LayoutRegion],
-                injectSteps: Int? = nil, blockInterval: Int? = nil) {
+                injectSteps: Int? = nil, blockInterval: Int? = nil, backgroundPrompt: String? = nil) {
         self.basePrompt = basePrompt
         self.baseRatio = baseRatio
         self.regions = regions
         self.injectSteps = injectSteps
         self.blockInterval = blockInterval
+        self.backgroundPrompt = backgroundPrompt
     }
+
+    /// The most regions a layout may have (each adds one prompt's tokens to the conditional branch).
+    public static let maximumRegions = 16
 
     enum CodingKeys: String, CodingKey {
         case basePrompt = "base_prompt"
@@ -29,6 +36,7 @@ public struct Layout: Codable, Hashable, Sendable {
         case regions
         case injectSteps = "inject_steps"
         case blockInterval = "block_interval"
+        case backgroundPrompt = "background_prompt"
     }
 
     /// Throws `JobError.invalidLayout` for a ratio outside [0, 1], no regions, a bad box or an
@@ -39,6 +47,9 @@ public struct Layout: Codable, Hashable, Sendable {
         }
         guard !regions.isEmpty else {
             throw JobError.invalidLayout("a layout needs at least one region")
+        }
+        guard regions.count <= Self.maximumRegions else {
+            throw JobError.invalidLayout("a layout may have at most \(Self.maximumRegions) regions (got \(regions.count))")
         }
         for (index, region) in regions.enumerated() {
             do {

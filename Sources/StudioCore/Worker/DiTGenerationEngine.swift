@@ -17,6 +17,9 @@ public final class DiTGenerationEngine: GenerationEngine {
     private var pipeline: GenerationPipeline?
     /// The loaded model's `studio.json` (regional settings a layout leaves open come from it).
     private var studioDefaults = ModelStudioDefaults()
+
+    /// The loaded model's regional-prompting settings (the method's defaults when it has none).
+    public var regionalDefaults: RegionalDefaults { studioDefaults.regional ?? RegionalDefaults() }
     /// Called with the prompt warnings of each job (unknown words, truncation) before its first step.
     public var onWarnings: (([String]) -> Void)?
 
@@ -42,8 +45,9 @@ public final class DiTGenerationEngine: GenerationEngine {
         switch job.work {
         case .textToImage:
             break
-        case .regional(let layout):
-            request = Self.request(for: parameters, layout: layout, defaults: studioDefaults.regional ?? RegionalDefaults())
+        case let .regional(layout, masks):
+            request = Self.request(for: parameters, layout: layout, masks: masks,
+                                   defaults: studioDefaults.regional ?? RegionalDefaults())
         case .edit(let edit):
             throw JobError.unsupported("editing (\(edit.operation.mode.displayName)) is not available in this engine yet")
         }
@@ -70,17 +74,22 @@ public final class DiTGenerationEngine: GenerationEngine {
 
     /// A regional request: the layout's base prompt (the job's prompt when the layout has none) and
     /// its regions; inject steps and block interval the layout leaves open come from `defaults`.
-    static func request(for p: GenerateParameters, layout: Layout, defaults: RegionalDefaults) -> GenerationRequest {
+    /// A region with a mask in `masks` is that mask; the others are their boxes.
+    static func request(for p: GenerateParameters, layout: Layout, masks: [RegionMask?] = [],
+                        defaults: RegionalDefaults) -> GenerationRequest {
         var request = request(for: p)
         if !layout.basePrompt.isEmpty { request.prompt = layout.basePrompt }
         request.regional = RegionalPrompt(
-            regions: layout.regions.map { region in
-                RegionalPrompt.Region(area: .box(x0: region.box.x0, y0: region.box.y0, x1: region.box.x1, y1: region.box.y1),
-                                      prompt: region.prompt)
+            regions: layout.regions.enumerated().map { index, region in
+                let box = region.box
+                let area: RegionalPrompt.Area = (index < masks.count ? masks[index] : nil).map { .mask($0) }
+                    ?? .box(x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1)
+                return RegionalPrompt.Region(area: area, prompt: region.prompt)
             },
             baseRatio: layout.baseRatio,
             injectSteps: layout.injectSteps ?? defaults.injectSteps,
-            blockInterval: layout.blockInterval ?? defaults.blockInterval)
+            blockInterval: layout.blockInterval ?? defaults.blockInterval,
+            backgroundPrompt: layout.backgroundPrompt)
         return request
     }
 }

@@ -5,15 +5,23 @@ extension EngineJob {
     /// `sessionDirectory` is resolved against it) and brought to the job's size.
     /// Throws `JobError.missingSource` naming the file when it cannot be read.
     public init(_ job: Job, sessionDirectory: URL) throws {
-        switch job.kind {
+        try self.init(kind: job.kind, parameters: job.parameters, directory: sessionDirectory)
+    }
+
+    /// A job of `kind` with `parameters`; relative paths (sources, masks) resolve against `directory`.
+    public init(kind: JobKind, parameters: GenerateParameters, directory: URL) throws {
+        switch kind {
         case .generate:
-            self.init(parameters: job.parameters)
+            self.init(parameters: parameters)
         case .regional(let layout):
-            self.init(parameters: job.parameters, work: .regional(layout))
+            let masks = try layout.regions.map { region in
+                try region.mask.map { try MaskImage.load($0, relativeTo: directory) }
+            }
+            self.init(parameters: parameters, work: .regional(layout, masks: masks))
         case .edit(let operation):
-            let source = try Self.loadSource(operation.source, sessionDirectory: sessionDirectory,
-                                             width: job.parameters.width, height: job.parameters.height)
-            self.init(parameters: job.parameters, work: .edit(EngineEdit(operation: operation, source: source)))
+            let source = try Self.loadSource(operation.source, sessionDirectory: directory,
+                                             width: parameters.width, height: parameters.height)
+            self.init(parameters: parameters, work: .edit(EngineEdit(operation: operation, source: source)))
         }
     }
 

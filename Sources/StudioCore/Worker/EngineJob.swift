@@ -1,3 +1,5 @@
+import DiTEngine
+
 /// One job as the engine runs it: the parameters every job has, and what kind of work it is — with
 /// everything the engine needs already loaded (an edit's source image is read by the studio, not by
 /// the engine, which reads no files but weights).
@@ -5,8 +7,9 @@ public struct EngineJob: Sendable {
     public enum Work: Sendable {
         /// Text to image.
         case textToImage
-        /// Text to image with regions of their own prompts; the parameters' prompt is the base prompt.
-        case regional(Layout)
+        /// Text to image with regions of their own prompts, with the mask of each region that has one
+        /// (aligned with `layout.regions`).
+        case regional(Layout, masks: [RegionMask?])
         /// An edit of a loaded source image.
         case edit(EngineEdit)
     }
