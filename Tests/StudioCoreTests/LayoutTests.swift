@@ -1,7 +1,7 @@
 import XCTest
 @testable import StudioCore
 
-/// Layouts (regional prompting, issue [6/8]): the rules a layout must follow, and its JSON.
+/// Layouts (regional prompting): the rules a layout must follow, and its JSON.
 final class LayoutTests: XCTestCase {
     private let circle = LayoutRegion(box: RegionBox(x0: 0, y0: 0, x1: 0.4, y1: 0.45), prompt: "a large red circle")
     private let square = LayoutRegion(box: RegionBox(x0: 0.55, y0: 0.5, x1: 0.95, y1: 0.95), prompt: "a large blue square")
