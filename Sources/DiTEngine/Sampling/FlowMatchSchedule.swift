@@ -46,6 +46,30 @@ public struct FlowMatchSchedule: Sendable, Equatable {
         self.sigmas = sigmas
     }
 
+    /// A schedule with the given noise levels (`steps + 1` of them, the last where the run ends),
+    /// e.g. `reversed()` for inversion. `shift` is only recorded.
+    public init(sigmas: [Float], shift: Double, trainingTimesteps: Int = 1000) {
+        precondition(sigmas.count >= 2, "a schedule needs at least two noise levels")
+        self.steps = sigmas.count - 1
+        self.shift = shift
+        self.sigmas = sigmas
+        self.trainingTimesteps = trainingTimesteps
+    }
+
+    /// The same noise levels walked the other way, from 0 up to the first σ: running the flow ODE
+    /// backwards from a clean sample to noise (inversion).
+    public func reversed() -> FlowMatchSchedule {
+        FlowMatchSchedule(sigmas: sigmas.reversed(), shift: shift, trainingTimesteps: trainingTimesteps)
+    }
+
+    /// The first step of an img2img run at `strength` ∈ (0, 1], as diffusers' SD3 img2img
+    /// pipeline cuts its timesteps: `init = min(N·s, N)`, `t_start = int(max(N − init, 0))`.
+    public func startStep(strength: Double) -> Int {
+        let total = Double(steps)
+        let initial = min(total * strength, total)
+        return Int(max(total - initial, 0))
+    }
+
     /// The model's timestep input at noise level σ: `σ · T` in float32, as diffusers computes it.
     public func timestep(sigma: Float) -> Float {
         sigma * Float(trainingTimesteps)

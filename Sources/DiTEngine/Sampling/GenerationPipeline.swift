@@ -60,11 +60,36 @@ public final class GenerationPipeline: @unchecked Sendable {
         public let run: GenerationRun
         public let warnings: [PromptWarning]
         public let request: GenerationRequest
+        /// For an inpaint: how the final pixels are put together from the source and the result.
+        public let composite: PixelComposite?
+
+        public init(run: GenerationRun, warnings: [PromptWarning], request: GenerationRequest, composite: PixelComposite? = nil) {
+            self.run = run
+            self.warnings = warnings
+            self.request = request
+            self.composite = composite
+        }
     }
 
-    /// Validates `request`, encodes its prompts and draws its noise.
-    public func prepare(_ request: GenerationRequest) throws -> Prepared {
+    /// Validates `request`, encodes its prompts and draws its noise; with `edit`, the run starts
+    /// from the edit's source image (see `EditRequest`).
+    public func prepare(_ request: GenerationRequest, edit: EditRequest? = nil) throws -> Prepared {
         try request.validate(for: geometry)
+        let (guidance, warnings) = try makeGuidance(request)
+        var noiseSource = request.noise.makeSource(seed: request.seed)
+        let noise = noiseSource.normalTensor(shape: geometry.noiseShape(width: request.width, height: request.height))
+        let schedule = FlowMatchSchedule(steps: request.steps, shift: request.shift)
+        if let edit {
+            return try prepareEdit(edit, request: request, guidance: guidance, noise: noise, schedule: schedule,
+                                   warnings: warnings)
+        }
+        let run = GenerationRun(model: model.transformer, guidance: guidance, noise: noise,
+                                schedule: schedule, sampler: request.sampler.makeSampler())
+        return Prepared(run: run, warnings: warnings, request: request)
+    }
+
+    /// The guidance of `request` (plain or regional) and the warnings about its prompts.
+    func makeGuidance(_ request: GenerationRequest) throws -> (ClassifierFreeGuidance, [PromptWarning]) {
         let contextLength = model.textEncoder.config.maxPositionEmbeddings
         let conditional = try encode(request.prompt)
         var warnings = PromptWarning.warnings(for: conditional.tokens, role: .prompt, contextLength: contextLength)
@@ -76,25 +101,17 @@ public final class GenerationPipeline: @unchecked Sendable {
             warnings += PromptWarning.warnings(for: negative.tokens, role: .negativePrompt, contextLength: contextLength)
             unconditional = negative.conditioning
         }
-        let guidance: ClassifierFreeGuidance
         if let regional = request.regional {
             let (conditioning, regionWarnings) = try regionalConditioning(
                 regional, base: conditional.conditioning, unconditional: unconditional, request: request)
             warnings += regionWarnings
-            guidance = ClassifierFreeGuidance(scale: request.guidanceScale, conditioning: conditioning)
-        } else {
-            guidance = ClassifierFreeGuidance(scale: request.guidanceScale,
-                                              conditionalContext: conditional.conditioning.context,
-                                              conditionalPooled: conditional.conditioning.pooled,
-                                              unconditionalContext: unconditional.context,
-                                              unconditionalPooled: unconditional.pooled)
+            return (ClassifierFreeGuidance(scale: request.guidanceScale, conditioning: conditioning), warnings)
         }
-        var noiseSource = request.noise.makeSource(seed: request.seed)
-        let noise = noiseSource.normalTensor(shape: geometry.noiseShape(width: request.width, height: request.height))
-        let run = GenerationRun(model: model.transformer, guidance: guidance, noise: noise,
-                                schedule: FlowMatchSchedule(steps: request.steps, shift: request.shift),
-                                sampler: request.sampler.makeSampler())
-        return Prepared(run: run, warnings: warnings, request: request)
+        return (ClassifierFreeGuidance(scale: request.guidanceScale,
+                                       conditionalContext: conditional.conditioning.context,
+                                       conditionalPooled: conditional.conditioning.pooled,
+                                       unconditionalContext: unconditional.context,
+                                       unconditionalPooled: unconditional.pooled), warnings)
     }
 
     /// Encodes a layout's region prompts and takes its areas to this size's patch grid (built anew
@@ -136,6 +153,13 @@ public final class GenerationPipeline: @unchecked Sendable {
         PixelConversion.rgb8(try decode(sample))
     }
 
+    /// The final pixels of a prepared run's `sample`: decoded, then (for an inpaint) composited
+    /// over the source so that every pixel outside the mask is the source's own.
+    public func finalPixels(_ prepared: Prepared, sample: Tensor) throws -> [UInt8] {
+        let pixels = try rgb8(sample)
+        return prepared.composite?.apply(to: pixels) ?? pixels
+    }
+
     /// The result of a complete generation.
     public struct Output: Sendable {
         public let request: GenerationRequest
@@ -158,12 +182,12 @@ public final class GenerationPipeline: @unchecked Sendable {
         let run = prepared.run
         try run.run(onStep: onStep)
         guard run.isFinished else { return nil }
-        let pixels = try rgb8(run.sample)
+        let pixels = try finalPixels(prepared, sample: run.sample)
         return Output(request: request, pixels: pixels, width: request.width, height: request.height,
                       sample: run.sample, warnings: prepared.warnings)
     }
 
-    private func encode(_ prompt: String) throws -> (tokens: TokenizedText, conditioning: TextConditioning) {
+    func encode(_ prompt: String) throws -> (tokens: TokenizedText, conditioning: TextConditioning) {
         if let cached = encodings[prompt] { return cached }
         let encoded = try model.encode(prompt: prompt)
         encodings[prompt] = encoded

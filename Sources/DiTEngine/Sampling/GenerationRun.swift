@@ -13,32 +13,49 @@ public final class GenerationRun: @unchecked Sendable {
     public let guidance: ClassifierFreeGuidance
     private let model: any VelocityModel
 
-    /// The current sample: noise before the first step, the final sample once finished.
+    /// Called after each step with the new sample (at `schedule.sigmas[index + 1]`), which it may
+    /// change: inpainting puts the known area back, noised to that level.
+    public typealias StepHook = (_ sample: inout Tensor, _ index: Int, _ sigma: Float) throws -> Void
+
+    /// The current sample: the starting sample before the first step, the final sample once finished.
     public private(set) var sample: Tensor
-    /// Steps taken so far.
-    public private(set) var completedSteps = 0
+    /// The schedule index of the first step this run takes (0 unless it starts mid-schedule).
+    public let firstStep: Int
+    /// Schedule steps done so far, counting those skipped before `firstStep`.
+    public private(set) var completedSteps: Int
+    private let afterStep: StepHook?
     private var failure: GenerationError?
 
     /// - Parameters:
-    ///   - noise: the initial sample at σ = 1, `[1, C, H, W]`.
+    ///   - noise: the starting sample `[1, C, H, W]` at `schedule.sigmas[firstStep]` (pure noise at
+    ///     σ = 1 for text to image; a noised source for img2img).
+    ///   - firstStep: where in the schedule the run starts.
+    ///   - afterStep: may change the sample after every step.
     public init(model: any VelocityModel, guidance: ClassifierFreeGuidance, noise: Tensor,
-                schedule: FlowMatchSchedule, sampler: any Sampler) {
+                schedule: FlowMatchSchedule, sampler: any Sampler, firstStep: Int = 0, afterStep: StepHook? = nil) {
         precondition(noise.rank == 4 && noise.shape[0] == 1, "noise must be [1, C, H, W], got \(noise.shape)")
+        precondition((0..<schedule.steps).contains(firstStep), "a run starts at a step of its schedule (0..<\(schedule.steps)), not \(firstStep)")
         self.model = model
         self.guidance = guidance
         self.sample = noise
         self.schedule = schedule
         self.sampler = sampler
+        self.firstStep = firstStep
+        self.completedSteps = firstStep
+        self.afterStep = afterStep
     }
 
     public var totalSteps: Int { schedule.steps }
+
+    /// The steps this run takes (`totalSteps − firstStep`).
+    public var stepsToRun: Int { schedule.steps - firstStep }
 
     /// True once every step has run (or a step failed).
     public var isFinished: Bool { completedSteps == schedule.steps || failure != nil }
 
     /// Model evaluations the whole run costs.
     public var totalEvaluations: Int {
-        (0..<schedule.steps).reduce(0) { $0 + sampler.evaluations(step: $1, of: schedule) }
+        (firstStep..<schedule.steps).reduce(0) { $0 + sampler.evaluations(step: $1, of: schedule) }
     }
 
     /// Takes the next step; nil when the run is already complete.
@@ -63,6 +80,7 @@ public final class GenerationRun: @unchecked Sendable {
             }
             var predicted = start
             predicted.add(v, scaledBy: -sigma)
+            if let afterStep { try afterStep(&x, index, next) }
             sample = x
             completedSteps += 1
             return StepResult(index: index, total: schedule.steps, sigma: sigma, nextSigma: next,

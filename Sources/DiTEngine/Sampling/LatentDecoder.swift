@@ -27,3 +27,11 @@ extension LatentDecoder {
         return try decode(latents)
     }
 }
+
+/// Turns images into the diffusion model's latents: the other direction of a latent model's VAE,
+/// for edits that start from an image (img2img, inpainting, inversion).
+public protocol LatentEncoder: AnyObject {
+    /// Latents in the diffusion model's normalisation, `(mean − shift_factor) · scaling_factor`, of
+    /// images `[B, 3, H, W]` in [−1, 1].
+    func encodeLatents(_ images: Tensor) throws -> Tensor
+}

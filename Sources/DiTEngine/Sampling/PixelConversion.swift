@@ -30,3 +30,16 @@ public enum PixelConversion {
         return UInt8((clamped * 255).rounded(.toNearestOrEven))
     }
 }
+
+extension PixelConversion {
+    /// An image tensor `[1, 3, H, W]` in [−1, 1] from RGB bytes: `v / 127.5 − 1`.
+    public static func tensor(rgb8 bytes: [UInt8], width: Int, height: Int) -> Tensor {
+        precondition(bytes.count == width * height * 3, "a \(width)x\(height) RGB image has \(width * height * 3) bytes")
+        let plane = width * height
+        return Tensor(shape: [1, 3, height, width]) { out in
+            for pixel in 0..<plane {
+                for c in 0..<3 { out[c * plane + pixel] = Float(bytes[pixel * 3 + c]) / 127.5 - 1 }
+            }
+        }
+    }
+}

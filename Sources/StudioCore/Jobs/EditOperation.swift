@@ -1,10 +1,12 @@
-/// An edit of an existing image (issue [7/8]): what to do, with its own parameters, and the image it
-/// starts from. The prompt, seed, steps and the rest come from the job's `GenerateParameters`.
+/// An edit of an existing image: what to do, with its own parameters, and the image it starts from.
+/// The prompt, seed, steps and the rest come from the job's `GenerateParameters`.
 public enum EditOperation: Codable, Hashable, Sendable {
     /// Noise the source to `strength` (0, 1] of the schedule and sample from there.
     case img2img(source: ImageReference, strength: Double)
-    /// Regenerate the inside of `boxes` with the job's prompt; pixels outside stay identical.
-    case inpaint(source: ImageReference, boxes: [RegionBox])
+    /// Regenerate the inside of `boxes` and of `mask` (a PNG, white = regenerate) with the job's
+    /// prompt, from `strength` of the schedule; pixels outside stay identical. `feather` pixels
+    /// inside the edge blend into the source.
+    case inpaint(source: ImageReference, boxes: [RegionBox], mask: String? = nil, strength: Double = 1, feather: Int = 0)
     /// Change `sourcePrompt` into `targetPrompt` by attention injection, keeping the rest.
     case inject(source: ImageReference, sourcePrompt: String, targetPrompt: String)
     /// A new seed from the source at a low `strength`.
@@ -21,13 +23,13 @@ public enum EditOperation: Codable, Hashable, Sendable {
 
     public var source: ImageReference {
         switch self {
-        case let .img2img(source, _), let .inpaint(source, _), let .inject(source, _, _), let .variation(source, _):
+        case let .img2img(source, _), let .inpaint(source, _, _, _, _), let .inject(source, _, _), let .variation(source, _):
             return source
         }
     }
 
     enum CodingKeys: String, CodingKey {
-        case mode, source, strength, boxes
+        case mode, source, strength, boxes, mask, feather
         case sourcePrompt = "source_prompt"
         case targetPrompt = "target_prompt"
     }
@@ -41,7 +43,10 @@ public enum EditOperation: Codable, Hashable, Sendable {
         case .img2img:
             self = .img2img(source: source, strength: try container.decode(Double.self, forKey: .strength))
         case .inpaint:
-            self = .inpaint(source: source, boxes: try container.decode([RegionBox].self, forKey: .boxes))
+            self = .inpaint(source: source, boxes: try container.decodeIfPresent([RegionBox].self, forKey: .boxes) ?? [],
+                            mask: try container.decodeIfPresent(String.self, forKey: .mask),
+                            strength: try container.decodeIfPresent(Double.self, forKey: .strength) ?? 1,
+                            feather: try container.decodeIfPresent(Int.self, forKey: .feather) ?? 0)
         case .inject:
             self = .inject(source: source, sourcePrompt: try container.decode(String.self, forKey: .sourcePrompt),
                            targetPrompt: try container.decode(String.self, forKey: .targetPrompt))
@@ -57,8 +62,11 @@ public enum EditOperation: Codable, Hashable, Sendable {
         switch self {
         case let .img2img(_, strength), let .variation(_, strength):
             try container.encode(strength, forKey: .strength)
-        case let .inpaint(_, boxes):
+        case let .inpaint(_, boxes, mask, strength, feather):
             try container.encode(boxes, forKey: .boxes)
+            try container.encodeIfPresent(mask, forKey: .mask)
+            if strength != 1 { try container.encode(strength, forKey: .strength) }
+            if feather != 0 { try container.encode(feather, forKey: .feather) }
         case let .inject(_, sourcePrompt, targetPrompt):
             try container.encode(sourcePrompt, forKey: .sourcePrompt)
             try container.encode(targetPrompt, forKey: .targetPrompt)

@@ -10,7 +10,7 @@ extension A1111Parameters {
         public static let caching = "Caching", version = "Version"
         public static let layoutBaseRatio = "Layout base ratio", layoutRegions = "Layout regions"
         public static let edit = "Edit", editSource = "Edit source", denoisingStrength = "Denoising strength"
-        public static let inpaintBoxes = "Inpaint boxes"
+        public static let inpaintBoxes = "Inpaint boxes", inpaintMask = "Inpaint mask", maskBlur = "Mask blur"
         public static let sourcePrompt = "Edit source prompt", targetPrompt = "Edit target prompt"
     }
 
@@ -42,8 +42,11 @@ extension A1111Parameters {
             switch operation {
             case let .img2img(_, strength), let .variation(_, strength):
                 fields.append(Field(Key.denoisingStrength, Self.format(strength)))
-            case let .inpaint(_, boxes):
-                fields.append(Field(Key.inpaintBoxes, boxes.map(\.description).joined(separator: "; ")))
+            case let .inpaint(_, boxes, mask, strength, feather):
+                if !boxes.isEmpty { fields.append(Field(Key.inpaintBoxes, boxes.map(\.description).joined(separator: "; "))) }
+                if let mask { fields.append(Field(Key.inpaintMask, mask)) }
+                fields.append(Field(Key.denoisingStrength, Self.format(strength)))
+                if feather != 0 { fields.append(Field(Key.maskBlur, "\(feather)")) }
             case let .inject(_, sourcePrompt, targetPrompt):
                 fields.append(Field(Key.sourcePrompt, sourcePrompt))
                 fields.append(Field(Key.targetPrompt, targetPrompt))

@@ -274,8 +274,16 @@ public final class Session {
                 guard strength.isFinite, strength > 0, strength <= 1 else {
                     throw JobError.invalidParameter(key: "strength", reason: "must be in (0, 1] (got \(strength))")
                 }
-            case let .inpaint(_, boxes):
-                guard !boxes.isEmpty else { throw JobError.invalidParameter(key: "box", reason: "inpainting needs at least one box") }
+            case let .inpaint(_, boxes, mask, strength, feather):
+                guard !boxes.isEmpty || mask != nil else {
+                    throw JobError.invalidParameter(key: "box", reason: "inpainting needs at least one box or a mask")
+                }
+                guard strength.isFinite, strength > 0, strength <= 1 else {
+                    throw JobError.invalidParameter(key: "strength", reason: "must be in (0, 1] (got \(strength))")
+                }
+                guard (0...64).contains(feather) else {
+                    throw JobError.invalidParameter(key: "feather", reason: "must be 0 to 64 pixels (got \(feather))")
+                }
                 for box in boxes {
                     do { try box.validate() } catch let JobError.invalidLayout(reason) {
                         throw JobError.invalidParameter(key: "box", reason: reason)

@@ -7,7 +7,7 @@ import Foundation
 /// Runs text-to-image and regional-layout jobs; the queue refuses the kinds it lacks (see
 /// `capabilities`) before they reach here.
 public final class DiTGenerationEngine: GenerationEngine {
-    public static let capabilities = EngineCapabilities(regionalPrompting: true)
+    public static let capabilities = EngineCapabilities(regionalPrompting: true, editModes: [.img2img, .inpaint, .variation])
 
     /// A factory for `Worker`: the engine is built on the worker's thread.
     public static func factory(threads: Int? = nil) -> EngineFactory {
@@ -42,25 +42,42 @@ public final class DiTGenerationEngine: GenerationEngine {
         guard let pipeline else { throw DiTGenerationEngineError.noModelLoaded }
         let parameters = job.parameters
         var request = Self.request(for: parameters)
+        var edit: EditRequest?
         switch job.work {
         case .textToImage:
             break
         case let .regional(layout, masks):
             request = Self.request(for: parameters, layout: layout, masks: masks,
                                    defaults: studioDefaults.regional ?? RegionalDefaults())
-        case .edit(let edit):
-            throw JobError.unsupported("editing (\(edit.operation.mode.displayName)) is not available in this engine yet")
+        case .edit(let job):
+            edit = try Self.editRequest(for: job)
         }
-        let prepared = try pipeline.prepare(request)
+        let prepared = try pipeline.prepare(request, edit: edit)
         if !prepared.warnings.isEmpty { onWarnings?(prepared.warnings.map(\.description)) }
         let (width, height) = (parameters.width, parameters.height)
-        while let step = try prepared.run.nextStep() {
-            let decision = onStep(EngineStep(index: step.index + 1, total: step.total)) {
+        let run = prepared.run
+        while let step = try run.nextStep() {
+            let done = step.index + 1 - run.firstStep
+            let decision = onStep(EngineStep(index: done, total: run.stepsToRun)) {
                 RGBImage(width: width, height: height, pixels: try pipeline.rgb8(step.predictedClean))
             }
-            if decision == .stop { return .stopped(completedSteps: step.index + 1) }
+            if decision == .stop { return .stopped(completedSteps: done) }
         }
-        return .finished(RGBImage(width: width, height: height, pixels: try pipeline.rgb8(prepared.run.sample)))
+        return .finished(RGBImage(width: width, height: height, pixels: try pipeline.finalPixels(prepared, sample: run.sample)))
+    }
+
+    /// The engine's edit for a studio edit job.
+    static func editRequest(for job: EngineEdit) throws -> EditRequest {
+        let source = job.source.pixels
+        switch job.operation {
+        case let .img2img(_, strength), let .variation(_, strength):
+            return EditRequest(mode: .img2img(strength: strength), source: source)
+        case let .inpaint(_, _, _, strength, feather):
+            guard let mask = job.mask else { throw JobError.invalidParameter(key: "mask", reason: "an inpaint needs a mask or boxes") }
+            return EditRequest(mode: .inpaint(mask: mask, strength: strength, feather: feather), source: source)
+        case .inject:
+            throw JobError.unsupported("editing (\(job.operation.mode.displayName)) is not available in this engine yet")
+        }
     }
 
     /// The engine's request for a studio job (the studio's enums are kept apart from the engine's).

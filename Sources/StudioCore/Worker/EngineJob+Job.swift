@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 extension EngineJob {
@@ -21,8 +22,39 @@ extension EngineJob {
         case .edit(let operation):
             let source = try Self.loadSource(operation.source, sessionDirectory: directory,
                                              width: parameters.width, height: parameters.height)
-            self.init(parameters: parameters, work: .edit(EngineEdit(operation: operation, source: source)))
+            var mask: RegionMask?
+            if case let .inpaint(_, boxes, maskPath, _, _) = operation {
+                mask = try Self.inpaintMask(boxes: boxes, maskPath: maskPath, directory: directory,
+                                            width: parameters.width, height: parameters.height)
+            }
+            self.init(parameters: parameters, work: .edit(EngineEdit(operation: operation, source: source, mask: mask)))
         }
+    }
+
+    /// The union of `boxes` (a pixel is inside when its centre is) and the mask file (stretched to
+    /// the image's size, nearest pixel), as a `width × height` mask.
+    static func inpaintMask(boxes: [RegionBox], maskPath: String?, directory: URL, width: Int, height: Int) throws -> RegionMask {
+        var values = [UInt8](repeating: 0, count: width * height)
+        for box in boxes {
+            for y in 0..<height {
+                let cy = (Double(y) + 0.5) / Double(height)
+                guard cy >= box.y0, cy < box.y1 else { continue }
+                for x in 0..<width {
+                    let cx = (Double(x) + 0.5) / Double(width)
+                    if cx >= box.x0, cx < box.x1 { values[y * width + x] = 1 }
+                }
+            }
+        }
+        if let maskPath {
+            let file = try MaskImage.load(maskPath, relativeTo: directory)
+            for y in 0..<height {
+                let sy = min(file.height - 1, y * file.height / height)
+                for x in 0..<width where file.values[sy * file.width + min(file.width - 1, x * file.width / width)] != 0 {
+                    values[y * width + x] = 1
+                }
+            }
+        }
+        return RegionMask(width: width, height: height, values: values)
     }
 
     /// The source image as RGB at `width × height` (transparency dropped; resized when its size differs).

@@ -23,14 +23,17 @@ public struct EngineJob: Sendable {
     }
 }
 
-/// An edit with its source image in memory.
+/// An edit with its source image (and, for an inpaint, its mask) in memory.
 public struct EngineEdit: Sendable {
     public var operation: EditOperation
     /// The source image, at the job's size.
     public var source: RGBImage
+    /// An inpaint's mask at the job's size (its boxes and mask file together); nil for other edits.
+    public var mask: RegionMask?
 
-    public init(operation: EditOperation, source: RGBImage) {
+    public init(operation: EditOperation, source: RGBImage, mask: RegionMask? = nil) {
         self.operation = operation
         self.source = source
+        self.mask = mask
     }
 }
