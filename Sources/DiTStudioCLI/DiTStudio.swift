@@ -9,7 +9,7 @@ struct DiTStudio: ParsableCommand {
         commandName: "dit-studio",
         abstract: "A terminal studio for diffusion-transformer image generation.",
         version: "dit-studio \(DiTEngineInfo.version)",
-        subcommands: [InfoCommand.self, GenerateCommand.self, EditCommand.self, RunCommand.self, EvaluateCommand.self, EvaluateRegionsCommand.self, BenchCommand.self, PresetsCommand.self, ThemesCommand.self]
+        subcommands: [InfoCommand.self, GenerateCommand.self, EditCommand.self, RunCommand.self, EvaluateCommand.self, EvaluateRegionsCommand.self, VitalLayersCommand.self, BenchCommand.self, PresetsCommand.self, ThemesCommand.self]
     )
 
     /// Like ArgumentParser's own entry point, except that bad arguments exit with status 2 (the

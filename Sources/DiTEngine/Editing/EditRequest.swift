@@ -13,6 +13,10 @@ public struct EditRequest: Sendable, Equatable {
         /// final pixels outside the mask are the source's own. `feather` pixels inside the mask's
         /// edge blend the result into the source.
         case inpaint(mask: RegionMask, strength: Double, feather: Int)
+        /// Stable Flow: invert the source with `sourcePrompt`, then sample the request's prompt from
+        /// the inverted noise with the reference branch's image keys and values injected in
+        /// `vitalBlocks` (see `AttentionInjection`).
+        case inject(sourcePrompt: String, vitalBlocks: [Int])
     }
 
     public var mode: Mode
@@ -32,6 +36,14 @@ public struct EditRequest: Sendable, Equatable {
         }
         let strength: Double
         switch mode {
+        case let .inject(sourcePrompt, vitalBlocks):
+            guard !sourcePrompt.isEmpty else {
+                throw GenerationError.invalidRequest("an injection edit needs a source prompt that describes the source image")
+            }
+            guard !vitalBlocks.isEmpty else {
+                throw GenerationError.invalidRequest("an injection edit needs the model's vital blocks (none are stored: run `dit-studio vital-layers` for this model)")
+            }
+            return
         case .img2img(let s):
             strength = s
         case let .inpaint(mask, s, feather):

@@ -14,11 +14,17 @@ extension GenerationPipeline {
     func prepareEdit(_ edit: EditRequest, request: GenerationRequest, guidance: ClassifierFreeGuidance,
                      noise: Tensor, schedule: FlowMatchSchedule, warnings: [PromptWarning]) throws -> Prepared {
         try edit.validate(width: request.width, height: request.height)
+        if case let .inject(sourcePrompt, vitalBlocks) = edit.mode {
+            return try prepareInjection(edit.source, sourcePrompt: sourcePrompt, vitalBlocks: vitalBlocks,
+                                        request: request, warnings: warnings)
+        }
         let source = try encodeSource(edit.source, width: request.width, height: request.height)
         let strength: Double
         var afterStep: GenerationRun.StepHook?
         var composite: PixelComposite?
         switch edit.mode {
+        case .inject:
+            preconditionFailure("handled above")
         case .img2img(let s):
             strength = s
         case let .inpaint(mask, s, feather):
@@ -51,6 +57,39 @@ extension GenerationPipeline {
         let run = GenerationRun(model: model.transformer, guidance: guidance, noise: start, schedule: schedule,
                                 sampler: request.sampler.makeSampler(), firstStep: first, afterStep: afterStep)
         return Prepared(run: run, warnings: warnings, request: request, composite: composite)
+    }
+
+    /// An attention-injection edit: the source inverted with `sourcePrompt` (guidance 1, the
+    /// request's steps and shift), then the request's prompt sampled from the inverted noise with
+    /// the reference branch injected in `vitalBlocks`. Euler steps (the reference trajectory has one
+    /// sample per noise level).
+    func prepareInjection(_ rgb: [UInt8], sourcePrompt: String, vitalBlocks: [Int], request: GenerationRequest,
+                          warnings: [PromptWarning]) throws -> Prepared {
+        let blocks = model.transformer.config.numLayers
+        guard vitalBlocks.allSatisfy({ (0..<blocks).contains($0) }) else {
+            throw GenerationError.invalidRequest("vital blocks \(vitalBlocks) do not exist in a model of \(blocks) blocks; run `dit-studio vital-layers` again for this model")
+        }
+        var inversionRequest = request
+        inversionRequest.prompt = sourcePrompt
+        inversionRequest.guidanceScale = 1
+        inversionRequest.regional = nil
+        guard let inversion = try invert(rgb, request: inversionRequest) else {
+            throw GenerationError.invalidRequest("the inversion was stopped")
+        }
+        let contextLength = model.textEncoder.config.maxPositionEmbeddings
+        let source = try encode(sourcePrompt)
+        let target = try encode(request.prompt)
+        let negative = try encode(request.negativePrompt)
+        var allWarnings = warnings
+        allWarnings += PromptWarning.warnings(for: source.tokens, role: .sourcePrompt, contextLength: contextLength)
+        let injection = AttentionInjection(model: model.transformer, inversion: inversion,
+                                           reference: (source.conditioning, negative.conditioning),
+                                           edit: (target.conditioning, negative.conditioning),
+                                           vitalBlocks: Set(vitalBlocks))
+        let run = GenerationRun(model: model.transformer,
+                                guidance: ClassifierFreeGuidance(scale: request.guidanceScale, conditioning: injection),
+                                noise: inversion.noise, schedule: inversion.schedule, sampler: EulerSampler())
+        return Prepared(run: run, warnings: allWarnings, request: request)
     }
 
     /// Per latent element, whether it belongs to the known (kept) area.

@@ -12,6 +12,13 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
     public var height: Int?
     /// Regional prompting's method settings, tuned on the model.
     public var regional: RegionalDefaults?
+    /// The transformer blocks attention-injection edits inject in (`dit-studio vital-layers` finds them).
+    public var vitalBlocks: [Int]?
+
+    enum CodingKeys: String, CodingKey {
+        case steps, guidance, shift, sampler, width, height, regional
+        case vitalBlocks = "vital_blocks"
+    }
 
     public init(steps: Int? = nil, guidance: Double? = nil, shift: Double? = nil, sampler: SamplerChoice? = nil,
                 width: Int? = nil, height: Int? = nil) {
@@ -20,6 +27,22 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
     }
 
     public static let fileName = "studio.json"
+
+    /// Sets `key` in `modelDirectory/studio.json` to `value`, keeping every other key as it is
+    /// (the file is created when absent, and replaced atomically).
+    public static func update(modelDirectory: URL, key: String, value: Any) throws {
+        let url = modelDirectory.appendingPathComponent(fileName)
+        var object: [String: Any] = [:]
+        if FileManager.default.fileExists(atPath: url.path) {
+            guard let existing = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
+                throw ModelStudioDefaultsError(path: url.path, reason: "is not a JSON object")
+            }
+            object = existing
+        }
+        object[key] = value
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try AtomicFile.write(to: url, overwrite: true) { temporary in try (data + Data("\n".utf8)).write(to: temporary) }
+    }
 
     /// The defaults in `modelDirectory/studio.json`; none when the file is absent. A file that is
     /// present but unreadable is an error naming it (a silent fallback would change images).

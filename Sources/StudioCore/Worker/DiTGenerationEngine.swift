@@ -7,7 +7,7 @@ import Foundation
 /// Runs text-to-image and regional-layout jobs; the queue refuses the kinds it lacks (see
 /// `capabilities`) before they reach here.
 public final class DiTGenerationEngine: GenerationEngine {
-    public static let capabilities = EngineCapabilities(regionalPrompting: true, editModes: [.img2img, .inpaint, .variation])
+    public static let capabilities = EngineCapabilities(regionalPrompting: true, editModes: [.img2img, .inpaint, .inject, .variation])
 
     /// A factory for `Worker`: the engine is built on the worker's thread.
     public static func factory(threads: Int? = nil) -> EngineFactory {
@@ -50,7 +50,7 @@ public final class DiTGenerationEngine: GenerationEngine {
             request = Self.request(for: parameters, layout: layout, masks: masks,
                                    defaults: studioDefaults.regional ?? RegionalDefaults())
         case .edit(let job):
-            edit = try Self.editRequest(for: job)
+            edit = try Self.editRequest(for: job, vitalBlocks: studioDefaults.vitalBlocks)
         }
         let prepared = try pipeline.prepare(request, edit: edit)
         if !prepared.warnings.isEmpty { onWarnings?(prepared.warnings.map(\.description)) }
@@ -67,7 +67,8 @@ public final class DiTGenerationEngine: GenerationEngine {
     }
 
     /// The engine's edit for a studio edit job.
-    static func editRequest(for job: EngineEdit) throws -> EditRequest {
+    /// `vitalBlocks` are the model's (from its studio.json), for injection edits.
+    static func editRequest(for job: EngineEdit, vitalBlocks: [Int]?) throws -> EditRequest {
         let source = job.source.pixels
         switch job.operation {
         case let .img2img(_, strength), let .variation(_, strength):
@@ -75,8 +76,11 @@ public final class DiTGenerationEngine: GenerationEngine {
         case let .inpaint(_, _, _, strength, feather):
             guard let mask = job.mask else { throw JobError.invalidParameter(key: "mask", reason: "an inpaint needs a mask or boxes") }
             return EditRequest(mode: .inpaint(mask: mask, strength: strength, feather: feather), source: source)
-        case .inject:
-            throw JobError.unsupported("editing (\(job.operation.mode.displayName)) is not available in this engine yet")
+        case let .inject(_, sourcePrompt, _):
+            guard let vitalBlocks, !vitalBlocks.isEmpty else {
+                throw JobError.unsupported("this model has no vital blocks stored for injection edits; run `dit-studio vital-layers --model DIR` once to find and store them")
+            }
+            return EditRequest(mode: .inject(sourcePrompt: sourcePrompt, vitalBlocks: vitalBlocks), source: source)
         }
     }
 
