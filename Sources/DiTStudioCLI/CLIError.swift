@@ -5,6 +5,10 @@ enum CLIError: Error, CustomStringConvertible {
     case unrecognizedFile(path: String)
     case notAModelDirectory(path: String)
     case invalidModelIndex(path: String, reason: String)
+    /// The image could not be saved (the message names the file and says why).
+    case cannotSave(String)
+    /// An input that is not a regular file (a FIFO, a device, a socket).
+    case notARegularFile(path: String, kind: String)
 
     var description: String {
         switch self {
@@ -16,6 +20,10 @@ enum CLIError: Error, CustomStringConvertible {
             return "\(path): not a model directory: it has no model_index.json (diffusers layout) and no .safetensors files"
         case let .invalidModelIndex(path, reason):
             return "\(path): invalid model_index.json: \(reason)"
+        case let .cannotSave(message):
+            return message
+        case let .notARegularFile(path, kind):
+            return "\(path): it is \(kind); only regular files and model directories are read"
         }
     }
 }

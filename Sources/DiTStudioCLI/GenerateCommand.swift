@@ -48,9 +48,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Image size WxH in pixels (default: the model's studio.json, else its sample size).")
     var size: ImageSizeOption?
 
-    @Option(help: "Output PNG (default: ./dit-<seed>.png, never overwriting: -1, -2, … are added).",
+    @Option(help: "Output PNG, a name ending in .png (default: ./dit-<seed>.png, never overwriting: -1, -2, … are added). An existing file is replaced only with --overwrite.",
             completion: .file(extensions: ["png"]))
     var out: String?
+
+    @Flag(help: "Replace the --out file if it exists (only a regular file is ever replaced; its permissions are kept).")
+    var overwrite = false
 
     @Option(help: "Make an image again from the metadata of a PNG this studio (or an A1111-style tool) wrote; options given here override the image's.",
             completion: .file(extensions: ["png"]))
@@ -69,11 +72,25 @@ struct GenerateCommand: ParsableCommand {
         if let from, !FileManager.default.fileExists(atPath: from) {
             throw ValidationError("--from \(from): no such file")
         }
+        if let out {
+            guard URL(fileURLWithPath: out).pathExtension.lowercased() == "png" else {
+                throw ValidationError("--out \(out): the name must end in .png (dit-studio writes PNG images)")
+            }
+            // Refuse now rather than after the whole generation (the write checks again).
+            do {
+                try SafeFileWriter().checkDestination(URL(fileURLWithPath: out), overwrite: overwrite)
+            } catch let error as FileWriteError {
+                throw ValidationError(Self.message(for: error))
+            }
+        } else if overwrite {
+            throw ValidationError("--overwrite applies to --out; without --out the image gets a free name")
+        }
         // With --from and no --model, the image names its model; run() resolves it.
         if from == nil || model != nil { try validateModelAndSize(model: model, size: size) }
     }
 
     func run() throws {
+        ProcessSignals.stopGracefully()
         let (parameters, notes) = try startingParameters()
         for note in notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         let engine = DiTGenerationEngine()
@@ -82,15 +99,19 @@ struct GenerateCommand: ParsableCommand {
         }
         let description = try engine.loadModel(at: parameters.model)
         do { try parameters.validate(for: description) } catch { throw ValidationError("\(error)") }
+        if ProcessSignals.stopRequested { throw ProcessSignals.interrupted(detail: "no image was written") }
 
         let progress = ProgressBar(total: parameters.steps)
         progress.update(completed: 0)
         let result = try engine.generate(parameters) { step, _ in
             progress.update(completed: step.index)
-            return .continue
+            return ProcessSignals.stopRequested ? .stop : .continue
         }
         progress.finish()
-        guard case let .finished(image) = result else { throw ExitCode.failure }  // nothing stops the run
+        // A stop signal ends the run at a step boundary; nothing is written then.
+        guard case let .finished(image) = result, !ProcessSignals.stopRequested else {
+            throw ProcessSignals.interrupted(detail: "no image was written")
+        }
 
         let provenance = ImageProvenance(session: nil, jobID: nil, kind: .generate, parameters: parameters,
                                          seedPolicy: .fixed, model: description, createdAt: Timestamp.now())
@@ -139,10 +160,15 @@ struct GenerateCommand: ParsableCommand {
         return (p, notes)
     }
 
-    /// Writes to `--out` (replacing it), or to the first free `./dit-<seed>[-n].png`.
+    /// Writes to `--out` (replacing a regular file only with `--overwrite`), or to the first free
+    /// `./dit-<seed>[-n].png`.
     private func save(_ image: RGBImage, chunks: [PNGTextChunk], seed: UInt64) throws -> String {
         if let out {
-            try PNGFile.write(image, textChunks: chunks, to: URL(fileURLWithPath: out), overwrite: true)
+            do {
+                try PNGFile.write(image, textChunks: chunks, to: URL(fileURLWithPath: out), overwrite: overwrite)
+            } catch let error as FileWriteError {
+                throw CLIError.cannotSave(Self.message(for: error))
+            }
             return out
         }
         for attempt in 0..<10_000 {
@@ -152,11 +178,23 @@ struct GenerateCommand: ParsableCommand {
             do {
                 try PNGFile.write(image, textChunks: chunks, to: URL(fileURLWithPath: path), overwrite: false)
                 return path
-            } catch PNGError.destinationExists {
+            } catch FileWriteError.exists {
                 continue  // another process took the name between the check and the write
+            } catch let error as FileWriteError {
+                throw CLIError.cannotSave(Self.message(for: error))
             }
         }
         throw ValidationError("could not find a free file name ./dit-\(seed)-N.png; pass --out")
+    }
+
+    /// A write refusal as this command's user should read it (which flag to pass).
+    static func message(for error: FileWriteError) -> String {
+        switch error {
+        case let .exists(path):
+            return "\(path): the file exists; pass --overwrite to replace it, or choose another name with --out"
+        default:
+            return error.description
+        }
     }
 }
 

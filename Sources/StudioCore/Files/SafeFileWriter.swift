@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -5,73 +6,153 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes a file so that readers see either nothing or the whole file: the content goes to a
-/// temporary file in the destination's directory (same file system), which is then moved into
-/// place with one atomic system call.
-public enum AtomicFile {
-    /// Why the final move failed.
-    public enum Failure: Error, Equatable, CustomStringConvertible {
-        case destinationExists(path: String)
-        case moveFailed(path: String, reason: String)
+/// The one write policy for every file dit-studio writes — images from `generate` and `run`,
+/// session images, exports, the last-session pointer, and the layouts and presets the studio
+/// saves:
+///
+/// - Only a regular file is ever replaced. A directory, a symbolic link (even to a regular file),
+///   a FIFO, a socket or a device such as `/dev/null` is refused by name and left as it is.
+/// - An existing regular file is replaced only when the caller asks (`overwrite`); otherwise the
+///   write is refused. Without `overwrite` the final step is link(2), which fails if the name was
+///   taken meanwhile, so nothing is replaced even in a race.
+/// - A replaced file keeps its permission bits (set-id bits are dropped, as `cp` does).
+/// - Readers see the old file or the whole new one, never half: the bytes go to a temporary file
+///   in the same directory (`.NAME.PID-N.tmp`), are flushed (fsync) and only then linked or renamed
+///   into place; the directory is flushed after, so the new name survives a power loss.
+/// - The temporary file is removed on every failure (a full disk, a file-size limit, a refusal).
+///
+/// Refusals and failures are `FileWriteError`s naming the destination.
+public struct SafeFileWriter: Sendable {
+    public let operations: any FileOperations
 
-        public var description: String {
-            switch self {
-            case let .destinationExists(path):
-                return "\(path): file exists; choose another name or allow overwriting"
-            case let .moveFailed(path, reason):
-                return "\(path): cannot move the written file into place: \(reason)"
-            }
-        }
+    public init(operations: any FileOperations = SystemFileOperations()) {
+        self.operations = operations
     }
 
-    /// Calls `write` with the path of a temporary file that does not exist yet (the callee creates
-    /// it), then moves it to `url`. Without `overwrite`, an existing destination is never replaced:
-    /// the move uses link(2), which fails atomically when the name exists. The temporary file is
-    /// removed whatever happens.
-    public static func write(to url: URL, overwrite: Bool, _ write: (URL) throws -> Void) throws {
+    /// Writes `bytes` to `url` following the policy above. New files get mode 0666 less the umask.
+    public func write<Bytes: ContiguousBytes>(_ bytes: Bytes, to url: URL, overwrite: Bool) throws {
         let destination = url.path
-        if !overwrite && FileManager.default.fileExists(atPath: destination) {
-            throw Failure.destinationExists(path: destination)
-        }
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(
-            ".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: .min ... .max)).tmp")
-        defer { unlink(temporary.path) }
+        let directory = url.deletingLastPathComponent().path
 
-        try write(temporary)
-
-        if overwrite {
-            guard rename(temporary.path, destination) == 0 else {
-                throw Failure.moveFailed(path: destination, reason: String(cString: strerror(errno)))
+        let existing = try statusOf(destination)
+        if let existing {
+            guard existing.isRegularFile else {
+                throw FileWriteError.notARegularFile(path: destination, kind: FileKindName(mode: existing.mode).description)
             }
-            syncDirectory(directory)
-            return
+            guard overwrite else { throw FileWriteError.exists(path: destination) }
         }
-        if link(temporary.path, destination) == 0 {
-            syncDirectory(directory)
-            return
+
+        let temporary = (directory as NSString).appendingPathComponent(
+            ".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: .min ... .max)).tmp")
+        let descriptor: Int32
+        do {
+            descriptor = try operations.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                                             mode: 0o666)
+        } catch let error as FileOperationError {
+            throw FileWriteError.cannotWrite(path: destination, code: error.code)
         }
-        let linkError = errno
-        if linkError == EEXIST { throw Failure.destinationExists(path: destination) }
-        // File systems without hard links: fall back to check-then-rename (a small race window).
-        guard [EPERM, EXDEV, EMLINK, ENOTSUP, EOPNOTSUPP].contains(linkError) else {
-            throw Failure.moveFailed(path: destination, reason: String(cString: strerror(linkError)))
+        // From here on the temporary file exists: every way out removes it, unless it was renamed.
+        var renamed = false
+        var temporaryRemoved = false
+        defer { if !renamed && !temporaryRemoved { try? operations.unlink(temporary) } }
+
+        do {
+            var open = true
+            defer { if open { try? operations.close(descriptor) } }
+            try bytes.withUnsafeBytes { buffer in
+                var written = 0
+                while written < buffer.count {
+                    let remaining = UnsafeRawBufferPointer(rebasing: buffer[written...])
+                    let count = try operations.write(descriptor, remaining)
+                    // write(2) to a regular file writes something or fails; zero would loop forever.
+                    guard count > 0 else { throw FileOperationError(call: "write", code: EIO) }
+                    written += count
+                }
+            }
+            if let existing { try operations.setPermissions(descriptor, existing.permissions) }
+            try operations.sync(descriptor)
+            open = false
+            try operations.close(descriptor)
+        } catch let error as FileOperationError {
+            throw FileWriteError.cannotWrite(path: destination, code: error.code)
         }
-        if FileManager.default.fileExists(atPath: destination) {
-            throw Failure.destinationExists(path: destination)
+
+        try publish(temporary, at: destination, replacing: existing, overwrite: overwrite, renamed: &renamed)
+        if !renamed {
+            // Linked: the file now has two names; drop the temporary one before flushing the folder.
+            try? operations.unlink(temporary)
+            temporaryRemoved = true
         }
-        guard rename(temporary.path, destination) == 0 else {
-            throw Failure.moveFailed(path: destination, reason: String(cString: strerror(errno)))
-        }
-        syncDirectory(directory)
+        // The data is on disk; the directory entry is flushed best-effort (some file systems
+        // refuse fsync on a directory, and the file is already whole and in place).
+        try? operations.syncDirectory(directory)
     }
 
-    /// Flushes a directory's entries, so a file just linked or renamed into it survives a power loss
-    /// (its data was flushed before the move). Best effort: some file systems refuse directory fsync.
-    public static func syncDirectory(_ directory: URL) {
-        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        _ = close(descriptor)
+    /// Writes `text` as UTF-8, like `write(_:to:overwrite:)` (layouts, presets, pointers).
+    public func write(text: String, to url: URL, overwrite: Bool) throws {
+        try write(Array(text.utf8), to: url, overwrite: overwrite)
+    }
+
+    /// Refuses to write to `url` now, as `write` would, without writing: for a command to fail
+    /// before minutes of work rather than after. (`write` checks again: things change meanwhile.)
+    public func checkDestination(_ url: URL, overwrite: Bool) throws {
+        guard let existing = try statusOf(url.path) else { return }
+        guard existing.isRegularFile else {
+            throw FileWriteError.notARegularFile(path: url.path, kind: FileKindName(mode: existing.mode).description)
+        }
+        guard overwrite else { throw FileWriteError.exists(path: url.path) }
+    }
+
+    /// Moves the flushed temporary file to `destination`: rename(2) over the regular file that was
+    /// there (checked again just before, so a name swapped for a device or a link in the meantime
+    /// is not replaced), or link(2) when nothing was, which never replaces anything.
+    private func publish(_ temporary: String, at destination: String, replacing existing: FileStatus?,
+                         overwrite: Bool, renamed: inout Bool) throws {
+        if existing != nil {
+            if let now = try statusOf(destination), !now.isRegularFile {
+                throw FileWriteError.notARegularFile(path: destination, kind: FileKindName(mode: now.mode).description)
+            }
+            do {
+                try operations.rename(temporary, to: destination)
+                renamed = true
+                return
+            } catch let error as FileOperationError {
+                throw FileWriteError.cannotWrite(path: destination, code: error.code)
+            }
+        }
+        do {
+            try operations.link(temporary, to: destination)
+            return
+        } catch let error as FileOperationError where error.code == EEXIST {
+            // Taken since the first look: refuse as if it had been there (never replaced here).
+            if let now = try statusOf(destination), !now.isRegularFile {
+                throw FileWriteError.notARegularFile(path: destination, kind: FileKindName(mode: now.mode).description)
+            }
+            throw FileWriteError.exists(path: destination)
+        } catch let error as FileOperationError where [EPERM, EXDEV, EMLINK, ENOTSUP, EOPNOTSUPP].contains(error.code) {
+            // A file system without hard links: check, then rename (a small race window remains).
+            if let now = try statusOf(destination) {
+                guard now.isRegularFile else {
+                    throw FileWriteError.notARegularFile(path: destination, kind: FileKindName(mode: now.mode).description)
+                }
+                guard overwrite else { throw FileWriteError.exists(path: destination) }
+            }
+            do {
+                try operations.rename(temporary, to: destination)
+                renamed = true
+            } catch let error as FileOperationError {
+                throw FileWriteError.cannotWrite(path: destination, code: error.code)
+            }
+        } catch let error as FileOperationError {
+            throw FileWriteError.cannotWrite(path: destination, code: error.code)
+        }
+    }
+
+    private func statusOf(_ path: String) throws -> FileStatus? {
+        do {
+            return try operations.status(ofPath: path)
+        } catch let error as FileOperationError {
+            throw FileWriteError.cannotWrite(path: path, code: error.code)
+        }
     }
 }

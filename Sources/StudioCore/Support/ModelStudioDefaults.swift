@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 /// Per-model studio defaults from an optional `studio.json` beside the model (written by
@@ -25,7 +26,9 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         let url = modelDirectory.appendingPathComponent(Self.fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { self.init(); return }
         do {
-            self = try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
+            self = try JSONDecoder().decode(Self.self, from: InputFile.read(url, maximumBytes: 1 << 20))
+        } catch let error as InputFileError {
+            throw ModelStudioDefaultsError(path: url.path, reason: error.reason)
         } catch {
             throw ModelStudioDefaultsError(path: url.path, reason: StudioJSON.describe(error))
         }
