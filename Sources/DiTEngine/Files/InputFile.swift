@@ -97,12 +97,6 @@ public final class InputFile {
     public static func read(_ url: URL, maximumBytes: Int = Int.max) throws -> Data {
         try InputFile(url: url).readAll(maximumBytes: maximumBytes)
     }
-
-    /// Whether `url` names a regular file (following a symbolic link), without opening it.
-    public static func isRegularFile(_ url: URL) -> Bool {
-        var status = stat()
-        return stat(url.path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
-    }
 }
 
 /// What kind of file a `stat` mode describes, as a message names it ("a FIFO (named pipe)").

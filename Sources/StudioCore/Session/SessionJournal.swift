@@ -24,6 +24,8 @@ final class SessionJournal {
         self.url = url
         self.operations = operations
         let path = url.path
+        // O_NONBLOCK and O_NOFOLLOW: a FIFO or a link in the journal's place must neither block
+        // the open nor redirect the writes (regular files ignore O_NONBLOCK).
         let flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | (create ? O_CREAT | O_EXCL : 0)
         let descriptor: Int32
         do {

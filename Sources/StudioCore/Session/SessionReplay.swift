@@ -8,8 +8,6 @@ public struct SessionReplay: Sendable {
     public var queue = JobQueue()
     /// Lines that could not be read or applied, one message each.
     public var notes: [String] = []
-    /// When the session was last opened, if the journal says.
-    public var lastOpened: Timestamp?
 
     /// Replays `contents` (read from the journal at `journalURL`, named in notes).
     init(_ contents: SessionJournal.Contents, journalURL: URL) {
@@ -18,8 +16,8 @@ public struct SessionReplay: Sendable {
             switch line.record {
             case let .header(found):
                 if header == nil { header = found }
-            case let .opened(at, _):
-                lastOpened = at
+            case .opened:
+                break
             case let .queue(event):
                 do {
                     try queue.apply(event)
