@@ -24,8 +24,9 @@ let package = Package(
                        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
-        // Tiny C shims for what Swift cannot do itself: libpng's setjmp error path (curses macros will
-        // get a shim target of their own with the TUI, so StudioCore never links curses).
+        // Tiny C shims for what Swift cannot do itself: libpng's setjmp error path and the stop-signal
+        // handler (curses macros will get a shim target of their own with the TUI, so StudioCore
+        // never links curses).
         .target(name: "CShims", dependencies: ["CPNG"]),
 
         .target(name: "DiTEngine", dependencies: ["CBLAS"]),
@@ -35,7 +36,7 @@ let package = Package(
         // The embedded model's world: captions, scenes and the adherence detector (evaluation and tests).
         .target(name: "ShapesWorld", dependencies: ["DiTEngine"]),
         .executableTarget(name: "DiTStudioCLI", dependencies: [
-            "DiTEngine", "StudioCore", "StudioTUI", "ShapesWorld",
+            "DiTEngine", "StudioCore", "StudioTUI", "ShapesWorld", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -170,7 +170,7 @@ static int read_body(read_state *state, cshims_png_image *out, error_sink *sink)
     return 0;
 }
 
-int cshims_png_read(const char *path, cshims_png_image *out, char *error, size_t error_size) {
+int cshims_png_read_descriptor(int descriptor, cshims_png_image *out, char *error, size_t error_size) {
     memset(out, 0, sizeof *out);
     if (error && error_size) error[0] = '\0';
     error_sink sink = { error, error_size };
@@ -178,9 +178,10 @@ int cshims_png_read(const char *path, cshims_png_image *out, char *error, size_t
     memset(&state, 0, sizeof state);
     state.io.sink = &sink;
 
-    state.io.file = fopen(path, "rb");
+    state.io.file = fdopen(descriptor, "rb");
     if (state.io.file == NULL) {
         set_error(&sink, strerror(errno));
+        close(descriptor);
         return -1;
     }
     unsigned char signature[8];
@@ -227,26 +228,35 @@ void cshims_png_image_free(cshims_png_image *image) {
 // MARK: - Writing
 
 typedef struct {
-    FILE *file;
+    uint8_t *bytes;
+    size_t length;
+    size_t capacity;
     error_sink *sink;
 } write_io;
 
-static void write_to_file(png_structp png, png_bytep data, size_t length) {
+static void write_to_memory(png_structp png, png_bytep data, size_t length) {
     write_io *io = (write_io *)png_get_io_ptr(png);
-    if (fwrite(data, 1, length, io->file) == length) return;
-    char buffer[256];
-    snprintf(buffer, sizeof buffer, "write error: %s", strerror(errno));
-    set_error(io->sink, buffer);
-    png_error(png, "write error");
+    if (length > SIZE_MAX - io->length) {
+        set_error(io->sink, "the encoded image is too large");
+        png_error(png, "too large");
+    }
+    if (io->length + length > io->capacity) {
+        size_t capacity = io->capacity ? io->capacity : 4096;
+        while (capacity < io->length + length) capacity = capacity > SIZE_MAX / 2 ? io->length + length : capacity * 2;
+        uint8_t *grown = realloc(io->bytes, capacity);
+        if (grown == NULL) {
+            set_error(io->sink, "out of memory");
+            png_error(png, "out of memory");
+        }
+        io->bytes = grown;
+        io->capacity = capacity;
+    }
+    memcpy(io->bytes + io->length, data, length);
+    io->length += length;
 }
 
-static void flush_file(png_structp png) {
-    write_io *io = (write_io *)png_get_io_ptr(png);
-    if (fflush(io->file) == 0) return;
-    char buffer[256];
-    snprintf(buffer, sizeof buffer, "write error: %s", strerror(errno));
-    set_error(io->sink, buffer);
-    png_error(png, "write error");
+static void flush_memory(png_structp png) {
+    (void)png; // Nothing is buffered outside `bytes`.
 }
 
 typedef struct {
@@ -271,7 +281,7 @@ static int write_body(write_state *state, const cshims_png_write_request *reques
                       error_sink *sink) {
     if (setjmp(png_jmpbuf(state->png))) return -1;
 
-    png_set_write_fn(state->png, &state->io, write_to_file, flush_file);
+    png_set_write_fn(state->png, &state->io, write_to_memory, flush_memory);
     png_set_IHDR(state->png, state->info, request->width, request->height, request->bit_depth,
                  request->color_type,
                  request->interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
@@ -344,8 +354,10 @@ static int write_body(write_state *state, const cshims_png_write_request *reques
     return 0;
 }
 
-int cshims_png_write(const char *path, const cshims_png_write_request *request,
-                     char *error, size_t error_size) {
+int cshims_png_encode(const cshims_png_write_request *request, uint8_t **bytes, size_t *length,
+                      char *error, size_t error_size) {
+    *bytes = NULL;
+    *length = 0;
     if (error && error_size) error[0] = '\0';
     error_sink sink = { error, error_size };
     if (channels_of(request->color_type) == 0) {
@@ -359,11 +371,6 @@ int cshims_png_write(const char *path, const cshims_png_write_request *request,
     write_state state;
     memset(&state, 0, sizeof state);
     state.io.sink = &sink;
-    state.io.file = fopen(path, "wbx"); // exclusive: never clobber a file here
-    if (state.io.file == NULL) {
-        set_error(&sink, strerror(errno));
-        return -1;
-    }
 
     int status = -1;
     state.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, on_png_error, on_png_warning);
@@ -376,20 +383,18 @@ int cshims_png_write(const char *path, const cshims_png_write_request *request,
     png_destroy_write_struct(state.png ? &state.png : NULL, state.info ? &state.info : NULL);
     free(state.texts);
 
-    if (status == 0 && (fflush(state.io.file) != 0 || fsync(fileno(state.io.file)) != 0)) {
-        char buffer[256];
-        snprintf(buffer, sizeof buffer, "write error: %s", strerror(errno));
-        set_error(&sink, buffer);
-        status = -1;
+    if (status != 0) {
+        free(state.io.bytes);
+        if (error && error_size && error[0] == '\0') set_error(&sink, "unknown libpng error");
+        return -1;
     }
-    if (fclose(state.io.file) != 0 && status == 0) {
-        char buffer[256];
-        snprintf(buffer, sizeof buffer, "write error: %s", strerror(errno));
-        set_error(&sink, buffer);
-        status = -1;
-    }
-    if (status != 0 && error && error_size && error[0] == '\0') set_error(&sink, "unknown libpng error");
-    return status;
+    *bytes = state.io.bytes;
+    *length = state.io.length;
+    return 0;
+}
+
+void cshims_png_bytes_free(uint8_t *bytes) {
+    free(bytes);
 }
 
 const char *cshims_png_library_version(void) {

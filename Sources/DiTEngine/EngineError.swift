@@ -53,3 +53,17 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible, Lo
 
     public var errorDescription: String? { description }
 }
+
+extension EngineError {
+    /// The content of a model file read as input (configs, tokenizer): a missing file is
+    /// `missingFile`; anything that is not a regular file, or cannot be read, is `invalidFile`.
+    static func readInput(_ url: URL, maximumBytes: Int = 256 << 20) throws -> Data {
+        do {
+            return try InputFile.read(url, maximumBytes: maximumBytes)
+        } catch InputFileError.missing {
+            throw EngineError.missingFile(url)
+        } catch let error as InputFileError {
+            throw EngineError.invalidFile(url, reason: error.reason)
+        }
+    }
+}

@@ -213,7 +213,7 @@ struct BenchCommand: ParsableCommand {
         process.executableURL = executable
         process.arguments = ["generate", prompt, "--model", modelURL.path, "--seed", "0", "--steps", String(steps),
                              "--cfg", String(cfg), "--shift", String(shift), "--size", size.description,
-                             "--out", output.path]
+                             "--out", output.path, "--overwrite"]
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = String(threads)
         process.environment = environment

@@ -7,6 +7,10 @@ enum CLIError: Error, CustomStringConvertible {
     case invalidModelIndex(path: String, reason: String)
     /// An input file or option value is wrong; the message names it (exit status 2, no usage text).
     case badInput(String)
+    /// The image could not be saved (the message names the file and says why).
+    case cannotSave(String)
+    /// An input that is not a regular file (a FIFO, a device, a socket).
+    case notARegularFile(path: String, kind: String)
 
     var description: String {
         switch self {
@@ -20,6 +24,10 @@ enum CLIError: Error, CustomStringConvertible {
             return "\(path): invalid model_index.json: \(reason)"
         case let .badInput(message):
             return message
+        case let .cannotSave(message):
+            return message
+        case let .notARegularFile(path, kind):
+            return "\(path): it is \(kind); only regular files and model directories are read"
         }
     }
 }

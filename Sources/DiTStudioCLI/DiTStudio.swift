@@ -9,7 +9,9 @@ struct DiTStudio: ParsableCommand {
         commandName: "dit-studio",
         abstract: "A terminal studio for diffusion-transformer image generation.",
         version: "dit-studio \(DiTEngineInfo.version)",
-        subcommands: [InfoCommand.self, GenerateCommand.self, EditCommand.self, RunCommand.self, EvaluateCommand.self, EvaluateRegionsCommand.self, VitalLayersCommand.self, BenchCommand.self, PresetsCommand.self, ThemesCommand.self]
+        subcommands: [InfoCommand.self, GenerateCommand.self, EditCommand.self, RunCommand.self, SessionsCommand.self,
+                      EvaluateCommand.self, EvaluateRegionsCommand.self, VitalLayersCommand.self, BenchCommand.self,
+                      PresetsCommand.self, ThemesCommand.self]
     )
 
     /// Like ArgumentParser's own entry point, except that bad arguments exit with status 2 (the
@@ -18,6 +20,7 @@ struct DiTStudio: ParsableCommand {
         // OpenBLAS's kernel choice may re-initialise the library through the environment: do it here,
         // on the main thread before any other thread exists, rather than at the first model load.
         BLAS.selectKernelsForThisCPU()
+        ProcessSignals.installAtStartUp()
         do {
             var command = try parseAsRoot()
             try command.run()

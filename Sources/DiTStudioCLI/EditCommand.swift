@@ -59,10 +59,10 @@ struct EditCommand: ParsableCommand {
     @Option(help: "Guidance scale (default: the model's studio.json).")
     var cfg: Double?
 
-    @Option(help: "Output PNG (default: ./dit-<seed>.png, never overwriting).", completion: .file(extensions: ["png"]))
-    var out: String?
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try output.validate()
         if let strength, !(strength.isFinite && strength > 0 && strength <= 1) {
             throw ValidationError("--strength must be in (0, 1] (got \(strength))")
         }
@@ -142,7 +142,7 @@ struct EditCommand: ParsableCommand {
         guard case let .finished(output) = result else { throw ExitCode.failure }
         let provenance = ImageProvenance(session: nil, jobID: nil, kind: kind, parameters: p, seedPolicy: .fixed,
                                          model: description, createdAt: Timestamp.now())
-        let path = try OutputFile.save(output, chunks: try ImageMetadata.textChunks(for: provenance), seed: p.seed, out: out)
+        let path = try self.output.save(output, chunks: try ImageMetadata.textChunks(for: provenance), seed: p.seed)
         print(path)
     }
 
@@ -169,27 +169,5 @@ struct EditCommand: ParsableCommand {
         let box = RegionBox(x0: numbers[0]!, y0: numbers[1]!, x1: numbers[2]!, y1: numbers[3]!)
         do { try box.validate() } catch { throw ValidationError("--mask-box '\(text)': \(error)") }
         return box
-    }
-}
-
-/// Where a command's image goes: `--out` (replacing a regular file there), or the first free
-/// `./dit-<seed>[-n].png`.
-enum OutputFile {
-    static func save(_ image: RGBImage, chunks: [PNGTextChunk], seed: UInt64, out: String?) throws -> String {
-        if let out {
-            try PNGFile.write(image, textChunks: chunks, to: URL(fileURLWithPath: out), overwrite: true)
-            return out
-        }
-        for attempt in 0..<10_000 {
-            let path = "./" + (attempt == 0 ? "dit-\(seed).png" : "dit-\(seed)-\(attempt).png")
-            guard !FileManager.default.fileExists(atPath: path) else { continue }
-            do {
-                try PNGFile.write(image, textChunks: chunks, to: URL(fileURLWithPath: path), overwrite: false)
-                return path
-            } catch PNGError.destinationExists {
-                continue
-            }
-        }
-        throw CLIError.badInput("could not find a free file name ./dit-\(seed)-N.png; pass --out")
     }
 }

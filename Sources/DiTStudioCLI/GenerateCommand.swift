@@ -48,9 +48,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Image size WxH in pixels (default: the model's studio.json, else its sample size).")
     var size: ImageSizeOption?
 
-    @Option(help: "Output PNG (default: ./dit-<seed>.png, never overwriting: -1, -2, … are added).",
-            completion: .file(extensions: ["png"]))
-    var out: String?
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "Make an image again from the metadata of a PNG this studio (or an A1111-style tool) wrote; options given here override the image's.",
             completion: .file(extensions: ["png"]))
@@ -74,11 +72,13 @@ struct GenerateCommand: ParsableCommand {
         if let from, !FileManager.default.fileExists(atPath: from) {
             throw ValidationError("--from \(from): no such file")
         }
+        try output.validate()
         // With --from and no --model, the image names its model; run() resolves it.
         if from == nil || model != nil { try validateModelAndSize(model: model, size: size) }
     }
 
     func run() throws {
+        ProcessSignals.stopGracefully()
         var (parameters, kind, notes) = try startingParameters()
         if let layout = try regional.makeLayout(basePrompt: prompt, warn: { warning in
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
@@ -93,6 +93,7 @@ struct GenerateCommand: ParsableCommand {
         }
         let description = try engine.loadModel(at: parameters.model)
         do { try parameters.validate(for: description) } catch { throw ValidationError("\(error)") }
+        if ProcessSignals.stopRequested { throw ProcessSignals.interrupted(detail: "no image was written") }
 
         let progress = ProgressBar(total: parameters.steps)
         progress.update(completed: 0)
@@ -102,14 +103,17 @@ struct GenerateCommand: ParsableCommand {
         } catch { throw CLIError.badInput("\(error)") }
         let result = try engine.generate(engineJob, onStep: { step, _ in
             progress.update(completed: step.index)
-            return .continue
+            return ProcessSignals.stopRequested ? .stop : .continue
         })
         progress.finish()
-        guard case let .finished(image) = result else { throw ExitCode.failure }  // nothing stops the run
+        // A stop signal ends the run at a step boundary; nothing is written then.
+        guard case let .finished(image) = result, !ProcessSignals.stopRequested else {
+            throw ProcessSignals.interrupted(detail: "no image was written")
+        }
 
         let provenance = ImageProvenance(session: nil, jobID: nil, kind: kind, parameters: parameters,
                                          seedPolicy: .fixed, model: description, createdAt: Timestamp.now())
-        let path = try save(image, chunks: try ImageMetadata.textChunks(for: provenance), seed: parameters.seed)
+        let path = try output.save(image, chunks: try ImageMetadata.textChunks(for: provenance), seed: parameters.seed)
         print(path)
     }
 
@@ -154,26 +158,6 @@ struct GenerateCommand: ParsableCommand {
         if let rng { p.rng = rng == .native ? .native : .torch }
         if let size { (p.width, p.height) = (size.width, size.height) }
         return (p, kind, notes)
-    }
-
-    /// Writes to `--out` (replacing it), or to the first free `./dit-<seed>[-n].png`.
-    private func save(_ image: RGBImage, chunks: [PNGTextChunk], seed: UInt64) throws -> String {
-        if let out {
-            try PNGFile.write(image, textChunks: chunks, to: URL(fileURLWithPath: out), overwrite: true)
-            return out
-        }
-        for attempt in 0..<10_000 {
-            let name = attempt == 0 ? "dit-\(seed).png" : "dit-\(seed)-\(attempt).png"
-            let path = "./" + name
-            guard !FileManager.default.fileExists(atPath: path) else { continue }
-            do {
-                try PNGFile.write(image, textChunks: chunks, to: URL(fileURLWithPath: path), overwrite: false)
-                return path
-            } catch PNGError.destinationExists {
-                continue  // another process took the name between the check and the write
-            }
-        }
-        throw ValidationError("could not find a free file name ./dit-\(seed)-N.png; pass --out")
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DiTEngine
 import Foundation
 
 /// `dit-studio info PATH`: what a PNG, a safetensors file or a model directory contains.
@@ -31,7 +32,14 @@ struct InfoCommand: ParsableCommand {
             print(try ModelDirectoryReport(directory: url, listTensors: !summary).text, terminator: "")
             return
         }
-        switch FileKind.sniff(url) {
+        // Only a regular file is opened (a FIFO would block, a device is never an image).
+        let kind: FileKind
+        do {
+            kind = try FileKind.sniff(url)
+        } catch let InputFileError.notARegularFile(_, description) {
+            throw CLIError.notARegularFile(path: path, kind: description)
+        }
+        switch kind {
         case .png:
             print(try PNGReport(url: url).text, terminator: "")
         case .safeTensors:
@@ -46,12 +54,16 @@ struct InfoCommand: ParsableCommand {
 enum FileKind {
     case png, safeTensors, unknown
 
-    static func sniff(_ url: URL) -> FileKind {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
+    /// Throws `InputFileError.notARegularFile` for a FIFO, device or socket (without blocking).
+    static func sniff(_ url: URL) throws -> FileKind {
+        let file: InputFile
+        do {
+            file = try InputFile(url: url)
+        } catch let error as InputFileError {
+            if case .notARegularFile = error { throw error }
             return url.pathExtension == "safetensors" ? .safeTensors : .unknown // let the reader explain
         }
-        defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 9)) ?? Data())
+        let head = [UInt8]((try? file.read(upTo: 9)) ?? Data())
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if url.pathExtension.lowercased() == "safetensors" { return .safeTensors }
         // A safetensors file starts with a small little-endian length and then '{'.

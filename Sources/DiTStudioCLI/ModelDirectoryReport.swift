@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 /// The `info` text for a model directory in the diffusers layout: the components named in
@@ -70,7 +71,9 @@ struct ModelDirectoryReport {
     static func readIndex(_ url: URL) throws -> Index {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+            object = try JSONSerialization.jsonObject(with: InputFile.read(url, maximumBytes: 1 << 20))
+        } catch let error as InputFileError {
+            throw CLIError.invalidModelIndex(path: url.path, reason: error.reason)
         } catch {
             throw CLIError.invalidModelIndex(path: url.path, reason: "not valid JSON")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DiTEngine
 import Foundation
 import StudioCore
 
@@ -12,7 +13,9 @@ struct RunCommand: ParsableCommand {
             The preset's operations run in order in a new session, each on the previous result. \
             Progress goes to standard error: a bar on a terminal, plain lines otherwise. Presets \
             come from `dit-studio presets`. The session (its journal and images) is kept under \
-            $XDG_DATA_HOME/dit-studio/sessions unless --session-root says otherwise.
+            $XDG_DATA_HOME/dit-studio/sessions unless --session-root says otherwise. Interrupted \
+            (Ctrl-C, SIGTERM, SIGQUIT), it prints the images already finished and leaves the rest \
+            queued: `dit-studio sessions resume ID` runs them.
             """
     )
 
@@ -41,6 +44,12 @@ struct RunCommand: ParsableCommand {
         if let steps, !GenerateParameters.stepsRange.contains(steps) {
             throw ValidationError("--steps must be between 1 and 10000 (got \(steps))")
         }
+        if let outDir {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: outDir, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw ValidationError("--out-dir \(outDir): not a directory")
+            }
+        }
     }
 
     func run() throws {
@@ -53,8 +62,17 @@ struct RunCommand: ParsableCommand {
         overrides.steps = steps
         overrides.model = model.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
 
+        // Everything that can be checked is checked before the session folder is made.
+        var generator = SystemRandomNumberGenerator()
+        let plan: PresetPlan
+        do { plan = try chosen.plan(prompt: prompt, seed: seed, overrides: overrides, using: &generator) } catch {
+            throw ValidationError("\(error)")
+        }
+        try Self.check(plan)
+
         let store = sessionRoot.map { SessionStore(root: URL(fileURLWithPath: $0, isDirectory: true)) }
             ?? SessionStore(paths: paths)
+        ProcessSignals.stopGracefully()
         let worker = Worker(engine: DiTGenerationEngine.factory(), previews: .never)
         let options = SessionOptions(imageDirectory: outDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
         let session = try Session.create(in: store, worker: worker, options: options)
@@ -64,7 +82,7 @@ struct RunCommand: ParsableCommand {
         let display = RunProgressDisplay()
         let report: PresetRunner.Report
         do {
-            report = try PresetRunner(session: session).run(chosen, prompt: prompt, seed: seed, overrides: overrides) {
+            report = try PresetRunner(session: session).run(plan, stop: ProcessSignals.stopRequest) {
                 display.show($0)
             }
         } catch let error as PresetError {
@@ -72,43 +90,106 @@ struct RunCommand: ParsableCommand {
         }
         display.finish()
         for url in report.outputs { print(url.path) }
-        for (job, reason) in report.failures.sorted(by: { $0.key < $1.key }) {
-            FileHandle.standardError.write(Data("error: job \(job): \(reason)\n".utf8))
+        display.reportRemaining(report.failures)
+        switch report.ending {
+        case nil:
+            break
+        case .interrupted:
+            throw ProcessSignals.interrupted(detail: Self.resumeHint(session))
+        case let .some(ending):
+            display.error(ending.message)
+            throw ExitCode.failure
         }
         if !report.succeeded { throw ExitCode.failure }
     }
+
+    /// The parameters of every job, and the models and sizes they name, as far as they can be
+    /// checked without loading weights.
+    static func check(_ plan: PresetPlan) throws {
+        for request in plan.allRequests {
+            do { try request.parameters.validate() } catch {
+                throw ValidationError("preset '\(plan.presetName)': \(error)")
+            }
+        }
+        var checked = Set<String?>()
+        for request in plan.allRequests where checked.insert(request.parameters.model).inserted {
+            try validateModelAndSize(model: request.parameters.model, size: nil)
+        }
+        for request in plan.allRequests {
+            let parameters = request.parameters
+            do {
+                let url = try parameters.model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
+                try ImageGeometry(modelDirectory: url).validate(width: parameters.width, height: parameters.height)
+            } catch {
+                throw ValidationError("preset '\(plan.presetName)': size \(parameters.width)x\(parameters.height): \(error)")
+            }
+        }
+    }
+
+    /// How to finish what an interrupted run left queued.
+    static func resumeHint(_ session: Session) -> String {
+        let left = session.queue.pending.count + (session.queue.running == nil ? 0 : 1)
+        guard left > 0 else { return "nothing was left unfinished" }
+        return "\(left) unfinished job\(left == 1 ? "" : "s") stay queued: dit-studio sessions resume \(session.id)"
+    }
 }
 
-/// Progress of a preset run on standard error: a redrawn bar on a terminal, plain lines otherwise.
+/// Progress of a headless run on standard error: a redrawn bar on a terminal, plain lines
+/// otherwise. Each failure is printed once, when it happens (`reportRemaining` prints the rest).
 final class RunProgressDisplay {
     private var bar: ProgressBar?
     private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var reported = Set<JobID>()
 
     func show(_ event: PresetRunner.Event) {
         switch event {
         case let .queued(operation, total, label, jobs):
             line("operation \(operation)/\(total): \(label) (\(jobs.count) job\(jobs.count == 1 ? "" : "s"))")
-        case let .worker(.step(_, progress, _)):
+        case let .worker(event):
+            show(event)
+        case let .problem(message):
+            line("warning: \(message)")
+        }
+    }
+
+    func show(_ event: WorkerEvent) {
+        switch event {
+        case let .step(_, progress, _):
             if isTerminal {
                 if bar == nil { bar = ProgressBar(total: progress.total) }
                 bar?.update(completed: progress.step)
             }
-        case let .worker(.finished(job, output, seconds)):
+        case let .finished(job, output, seconds):
             finishBar()
             line("job \(job): \(output.path) (\(String(format: "%.2f", seconds)) s)")
-        case let .worker(.failed(job, message)):
+        case let .failed(job, message):
             finishBar()
-            line("job \(job) failed: \(message)")
-        case let .worker(.modelLoaded(_, model, seconds)):
+            fail(job, message)
+        case let .modelLoaded(_, model, seconds):
             line("model \(model.name) loaded in \(String(format: "%.2f", seconds)) s")
-        case let .problem(message):
-            line("warning: \(message)")
         default:
             break
         }
     }
 
+    /// Failures not printed yet (a job failed without a worker event: refused when dispatched).
+    func reportRemaining(_ failures: [JobID: String]) {
+        for (job, reason) in failures.sorted(by: { $0.key < $1.key }) where !reported.contains(job) {
+            fail(job, reason)
+        }
+    }
+
+    func error(_ message: String) {
+        finishBar()
+        line("error: \(message)")
+    }
+
     func finish() { finishBar() }
+
+    private func fail(_ job: JobID, _ message: String) {
+        reported.insert(job)
+        line("error: job \(job): \(message)")
+    }
 
     private func finishBar() {
         bar?.finish()

@@ -30,7 +30,7 @@ final class ModelLoadingTests: XCTestCase {
             (name: name, dtype: .f32, shape: file.info(name)!.shape, values: try file.floats(name))
         }
         edit(&entries)
-        try SafeTensorsWriter.write(entries, metadata: file.metadata, to: url)
+        try SafeTensorsWriter.encode(entries, metadata: file.metadata).write(to: url)
     }
 
     func editJSON(_ url: URL, _ edit: (inout [String: Any]) -> Void) throws {

@@ -131,7 +131,7 @@ final class SafeTensorsMalformedTests: XCTestCase {
 
     func testNotARegularFile() throws {
         XCTAssertThrowsError(try SafeTensorsFile(url: directory)) { error in
-            XCTAssertEqual("\(error)", "\(directory.path): cannot open safetensors file: it is a directory")
+            XCTAssertEqual("\(error)", "\(directory.path): cannot open safetensors file: it is a directory, not a regular file; only regular files are read")
         }
         let missing = directory.appendingPathComponent("missing.safetensors")
         XCTAssertThrowsError(try SafeTensorsFile(url: missing)) { error in

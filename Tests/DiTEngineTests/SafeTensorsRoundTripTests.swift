@@ -48,11 +48,11 @@ final class SafeTensorsRoundTripTests: XCTestCase {
 
     func testF32F16AndBF16RoundTripThroughAFile() throws {
         let url = try makeSafeTensorsTemporaryDirectory(for: self).appendingPathComponent("round.safetensors")
-        try SafeTensorsWriter.write([
+        try SafeTensorsWriter.encode([
             (name: "a.f32", dtype: .f32, shape: [4, 5], values: inputs),
             (name: "b.f16", dtype: .f16, shape: [20], values: inputs),
             (name: "c.bf16", dtype: .bf16, shape: [2, 2, 5], values: inputs),
-        ], metadata: ["format": "pt", "quote\"and\\slash": "line\nbreak \u{1F431}"], to: url)
+        ], metadata: ["format": "pt", "quote\"and\\slash": "line\nbreak \u{1F431}"]).write(to: url)
         let file = try SafeTensorsFile(url: url)
         XCTAssertEqual(file.tensorNames, ["a.f32", "b.f16", "c.bf16"])
         XCTAssertEqual(file.metadata, ["format": "pt", "quote\"and\\slash": "line\nbreak \u{1F431}"])
@@ -80,7 +80,7 @@ final class SafeTensorsRoundTripTests: XCTestCase {
 
     func testUnknownTensorNameThrows() throws {
         let url = try makeSafeTensorsTemporaryDirectory(for: self).appendingPathComponent("one.safetensors")
-        try SafeTensorsWriter.write([(name: "w", dtype: .f32, shape: [1], values: [1])], metadata: [:], to: url)
+        try SafeTensorsWriter.encode([(name: "w", dtype: .f32, shape: [1], values: [1])], metadata: [:]).write(to: url)
         XCTAssertThrowsError(try SafeTensorsFile(url: url).floats("v")) { error in
             XCTAssertEqual("\(error)", "\(url.path): no tensor named 'v'")
         }

@@ -325,5 +325,39 @@ final class JournalFullDiskTests: XCTestCase {
         runToIdle(reopened)
         XCTAssertEqual(reopened.queue[ids[0]]?.state, .done)
     }
+
+    /// A run used to wait forever here: the start could not be journaled, so the job never went to
+    /// the worker, and nothing would ever finish it. Now the wait ends at once with the reason (the
+    /// timeout is only a safety net: reaching it fails the test instead of hanging it).
+    func testAJournalThatCannotRecordAStartEndsTheWaitInsteadOfHanging() throws {
+        let fixture = try StudioFixture(testCase: self)
+        let session = try fixture.createSession()
+        try session.pause()
+        let ids = try session.enqueue(JobRequest(parameters: tinyParameters()))
+        let size = try Data(contentsOf: session.journalURL).count
+        var outcome: SessionRunOutcome?
+        var idle = true
+        let started = Date()
+        try withFileSizeLimit(size + 25) {  // room for {"type":"resumed"}, not for the job's start
+            try session.resume()
+            outcome = session.run(until: Set(ids), timeout: 30)
+            idle = session.runUntilIdle(timeout: 30)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "no waiting for an event that cannot come")
+        let expected = "cannot start job #1: \(session.journalURL.path): cannot write the journal: \(String(cString: strerror(EFBIG)))"
+        guard case let .stalled(reason)? = outcome else { return XCTFail("\(String(describing: outcome))") }
+        XCTAssertTrue(reason.hasPrefix(expected), reason)
+        XCTAssertEqual(session.stalledReason, reason)
+        XCTAssertFalse(idle, "runUntilIdle says it did not get the queue done")
+        XCTAssertTrue(session.isIdle, "nothing runs and nothing will start")
+        XCTAssertEqual(session.queue[ids[0]]?.state, .queued)
+
+        // Space again: the next change that is journaled lets the queue go on (the studio keeps running).
+        try session.pause()
+        XCTAssertNil(session.stalledReason)
+        try session.resume()
+        XCTAssertEqual(session.run(until: Set(ids), timeout: 30), .finished)
+        XCTAssertEqual(session.queue[ids[0]]?.state, .done)
+    }
 }
 #endif

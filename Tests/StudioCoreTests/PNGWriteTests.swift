@@ -12,7 +12,7 @@ final class PNGWriteTests: XCTestCase {
         let url = directory.appendingPathComponent("out.png")
         try PNGFile.write(first, to: url)
         XCTAssertThrowsError(try PNGFile.write(second, to: url)) { error in
-            XCTAssertEqual(error as? PNGError, .destinationExists(path: url.path))
+            XCTAssertEqual(error as? FileWriteError, .exists(path: url.path))
             XCTAssertTrue("\(error)".contains(url.path))
         }
         XCTAssertEqual(try PNGFile.read(from: url).image, first, "the existing file is untouched")
@@ -48,5 +48,15 @@ final class PNGWriteTests: XCTestCase {
             XCTAssertTrue("\(error)".contains(target.path), "\(error)")
         }
         XCTAssertEqual(try directoryListing(directory), ["taken"])
+    }
+
+    func testAPNGGoesThroughTheWritePolicyFlushedBeforeItIsLinked() throws {
+        let directory = try makeTemporaryDirectory(for: self)
+        let url = directory.appendingPathComponent("out.png")
+        let operations = RecordingFileOperations(base: directory)
+        try PNGFile.write(first, to: url, writer: SafeFileWriter(operations: operations))
+        XCTAssertEqual(operations.trace, ["lstat out.png", "open TEMP", "write TEMP", "fsync TEMP", "close TEMP",
+                                          "link TEMP out.png", "unlink TEMP", "fsync-directory ."])
+        XCTAssertEqual(try PNGFile.read(from: url).image, first)
     }
 }

@@ -1,6 +1,7 @@
 #ifndef CSHIMS_H
 #define CSHIMS_H
-// Tiny C shims for what Swift cannot do itself. No logic lives here beyond calling the C library.
+// Tiny C shims for what Swift cannot do itself. No logic lives here beyond calling the C library
+// (and recording a signal in a flag, the one thing a signal handler may do).
 //
 // libpng reports errors with longjmp, which must never cross Swift frames: the setjmp sits in these
 // C functions, and an error comes back as a return value plus a message.
@@ -52,9 +53,11 @@ typedef struct {
     int text_count;
 } cshims_png_image;
 
-/// Reads the PNG at `path`. Returns 0 and fills `out` (free with cshims_png_image_free), or returns
-/// -1 and writes a one-line reason into `error`; `out` is then empty.
-int cshims_png_read(const char *path, cshims_png_image *out, char *error, size_t error_size);
+/// Reads the PNG from `descriptor` (open for reading, at the start of the file), which the call
+/// takes over and closes in every case. Returns 0 and fills `out` (free with
+/// cshims_png_image_free), or returns -1 and writes a one-line reason into `error`; `out` is then
+/// empty. The caller opens the file, so that it decides what may be opened (a regular file only).
+int cshims_png_read_descriptor(int descriptor, cshims_png_image *out, char *error, size_t error_size);
 
 /// Frees what cshims_png_read allocated and empties the struct; safe on an empty struct.
 void cshims_png_image_free(cshims_png_image *image);
@@ -86,13 +89,30 @@ typedef struct {
     int text_count;
 } cshims_png_write_request;
 
-/// Creates the file at `path` (which must not exist) and writes the image into it, flushed to disk.
-/// Returns 0, or -1 with a one-line reason in `error`; a partly written file is left for the caller
-/// to remove.
-int cshims_png_write(const char *path, const cshims_png_write_request *request,
-                     char *error, size_t error_size);
+/// Encodes the image as a complete PNG in memory. Returns 0 and sets `bytes` (free with
+/// cshims_png_bytes_free) and `length`, or returns -1 with a one-line reason in `error` and `bytes`
+/// NULL. No file is touched: the caller writes the bytes through its own write policy.
+int cshims_png_encode(const cshims_png_write_request *request, uint8_t **bytes, size_t *length,
+                      char *error, size_t error_size);
+
+/// Frees what cshims_png_encode returned.
+void cshims_png_bytes_free(uint8_t *bytes);
 
 /// The version of the libpng this program runs with, e.g. "1.6.39".
 const char *cshims_png_library_version(void);
+
+// MARK: - Stop signals
+
+/// Installs one handler for SIGINT, SIGTERM and SIGQUIT. Until cshims_set_graceful_stop(1) it ends
+/// the process at once with status 128 + the signal's number (no core dump, no backtrace); in
+/// graceful mode the first signal is only recorded (read it with cshims_received_stop_signal) so
+/// the program can stop cleanly, and a second one ends the process at once. Returns 0, or -1.
+int cshims_install_stop_signal_handlers(void);
+
+/// Graceful mode on (1) or off (0): see cshims_install_stop_signal_handlers.
+void cshims_set_graceful_stop(int on);
+
+/// The first stop signal received in graceful mode, or 0.
+int cshims_received_stop_signal(void);
 
 #endif

@@ -14,12 +14,7 @@ public struct ModelConfig: Sendable {
 
     /// Reads and parses `url`; `name` is what messages call it.
     public init(contentsOf url: URL, name: String) throws {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw EngineError.missingFile(url) }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw EngineError.invalidFile(url, reason: error.localizedDescription)
-        }
-        try self.init(data: data, name: name, url: url)
+        try self.init(data: try EngineError.readInput(url), name: name, url: url)
     }
 
     /// Parses JSON `data`; `url` is used in messages.

@@ -39,12 +39,7 @@ public struct Tokenizer: Sendable {
     /// padded to it, as the generation contract requires; without it, the file's own truncation
     /// and padding settings apply.
     public init(url: URL, contextLength: Int? = nil) throws {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw EngineError.missingFile(url) }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw EngineError.invalidFile(url, reason: error.localizedDescription)
-        }
-        try self.init(data: data, url: url, contextLength: contextLength)
+        try self.init(data: try EngineError.readInput(url), url: url, contextLength: contextLength)
     }
 
     /// Parses `tokenizer.json` content; `url` names it in messages.

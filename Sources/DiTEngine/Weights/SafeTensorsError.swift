@@ -1,4 +1,4 @@
-/// Why a safetensors file cannot be read or written. Every message names the file, and the
+/// Why a safetensors file cannot be read, or tensors cannot be encoded. Every message names the file, and the
 /// tensor where one is at fault, and says what is wrong.
 public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     /// The file cannot be opened or mapped (missing, unreadable, a directory).
@@ -16,8 +16,6 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     case tensorNotFound(path: String, name: String)
     /// What the writer was asked to write is inconsistent.
     case invalidTensorToWrite(name: String, reason: String)
-    /// The file system refused to write the file.
-    case cannotWrite(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -35,8 +33,6 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
             return "\(path): no tensor named '\(name)'"
         case let .invalidTensorToWrite(name, reason):
             return "cannot write tensor '\(name)': \(reason)"
-        case let .cannotWrite(path, reason):
-            return "\(path): cannot write safetensors file: \(reason)"
         }
     }
 }

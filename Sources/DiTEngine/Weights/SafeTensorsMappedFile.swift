@@ -15,25 +15,16 @@ final class SafeTensorsMappedFile: @unchecked Sendable {
 
     init(url: URL) throws {
         let path = url.path
-        let descriptor = url.withUnsafeFileSystemRepresentation { name in
-            name.map { open($0, O_RDONLY | O_CLOEXEC) } ?? -1
+        // Only a regular file is opened (a FIFO would block the open, a device is never weights).
+        let file: InputFile
+        do { file = try InputFile(url: url) } catch let error as InputFileError {
+            throw SafeTensorsError.cannotOpen(path: path, reason: error.reason)
         }
-        guard descriptor >= 0 else {
-            throw SafeTensorsError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw SafeTensorsError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw SafeTensorsError.cannotOpen(path: path, reason: (status.st_mode & S_IFMT) == S_IFDIR ? "it is a directory" : "it is not a regular file")
-        }
-        let size = Int(status.st_size)
+        let size = file.size
         guard size >= 8 else {
             throw SafeTensorsError.invalidHeader(path: path, reason: "the file has \(size) bytes, fewer than the 8-byte header length")
         }
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, file.descriptor, 0), address != MAP_FAILED else {
             throw SafeTensorsError.cannotOpen(path: path, reason: "cannot map it into memory: \(String(cString: strerror(errno)))")
         }
         bytes = UnsafeRawBufferPointer(start: address, count: size)

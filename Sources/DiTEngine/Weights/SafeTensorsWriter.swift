@@ -1,23 +1,14 @@
 import Foundation
 
-/// Writes safetensors files from Float values (for tests, fixtures and conversion tools).
+/// Encodes safetensors files from Float values (for tests, fixtures and conversion tools). It only
+/// makes the bytes: the engine writes no files, and the caller stores them (the studio through its
+/// one write policy, `SafeFileWriter`, which never replaces what it should not).
 /// Tensors are laid out in the order given, each right after the previous; the header is padded
 /// with spaces so that the data area starts 8-byte aligned, as the reference implementation does.
 public enum SafeTensorsWriter {
     public typealias Entry = (name: String, dtype: SafeTensorsDType, shape: [Int], values: [Float])
 
-    /// Encodes the tensors as F32, F16 or BF16 (rounding to nearest even) and writes the file
-    /// atomically, replacing an existing one.
-    public static func write(_ tensors: [Entry], metadata: [String: String], to url: URL) throws {
-        let data = try encode(tensors, metadata: metadata)
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw SafeTensorsError.cannotWrite(path: url.path, reason: (error as NSError).localizedDescription)
-        }
-    }
-
-    /// The complete file as bytes.
+    /// The complete file as bytes: F32, F16 or BF16 (rounding to nearest even).
     public static func encode(_ tensors: [Entry], metadata: [String: String]) throws -> Data {
         var seen = Set<String>()
         var entries: [String] = []

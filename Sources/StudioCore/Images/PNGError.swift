@@ -2,10 +2,9 @@
 public enum PNGError: Error, Equatable, CustomStringConvertible {
     /// The file could not be read or decoded: missing, unreadable, not a PNG, corrupt or truncated.
     case unreadable(path: String, reason: String)
-    /// libpng or the file system refused to write the file.
+    /// libpng could not encode the image (the file itself is written by `SafeFileWriter`, whose
+    /// refusals are `FileWriteError`s).
     case unwritable(path: String, reason: String)
-    /// The destination exists and the caller did not ask to overwrite it.
-    case destinationExists(path: String)
     /// A text chunk's keyword breaks the PNG rules (1–79 printable Latin-1 characters, no
     /// leading, trailing or double spaces).
     case invalidKeyword(keyword: String, reason: String)
@@ -19,9 +18,7 @@ public enum PNGError: Error, Equatable, CustomStringConvertible {
         case let .unreadable(path, reason):
             return "\(path): cannot read PNG: \(reason)"
         case let .unwritable(path, reason):
-            return "\(path): cannot write PNG: \(reason)"
-        case let .destinationExists(path):
-            return "\(path): file exists; choose another name or allow overwriting"
+            return "\(path): cannot encode PNG: \(reason)"
         case let .invalidKeyword(keyword, reason):
             return "PNG text keyword \"\(keyword)\": \(reason)"
         case let .invalidText(keyword, reason):

@@ -1,4 +1,5 @@
 import CShims
+import DiTEngine
 import Foundation
 
 /// Reads and writes PNG files through libpng (the C shim in CShims keeps libpng's longjmp error
@@ -10,17 +11,23 @@ public enum PNGFile {
     /// Decodes any PNG (gray, gray+alpha, RGB, RGBA, palette; 1–16 bits; interlaced or not) into
     /// 8-bit RGB plus alpha where the file has it, with its text chunks (tEXt, zTXt, iTXt).
     /// 16-bit samples are rounded to 8 bits (v / 257). Gamma and colour profiles are ignored.
+    /// Only a regular file is read (`InputFile`): a FIFO or a device is refused by name.
     public static func read(from url: URL) throws -> PNGImage {
+        let file: InputFile
+        do { file = try InputFile(url: url) } catch let error as InputFileError {
+            throw PNGError.unreadable(path: url.path, reason: error.reason)
+        }
+        // The C reader takes its own descriptor (it closes it); `file` closes the original.
+        let descriptor = dup(file.descriptor)
+        guard descriptor >= 0 else {
+            throw PNGError.unreadable(path: url.path, reason: String(cString: strerror(errno)))
+        }
         var decoded = cshims_png_image()
         var message = [CChar](repeating: 0, count: 512)
-        let status = url.withUnsafeFileSystemRepresentation { path -> Int32 in
-            guard let path else { return -2 }
-            return cshims_png_read(path, &decoded, &message, message.count)
-        }
+        let status = cshims_png_read_descriptor(descriptor, &decoded, &message, message.count)
         defer { cshims_png_image_free(&decoded) }
         guard status == 0 else {
-            let reason = status == -2 ? "the path cannot be represented" : string(fromNulTerminated: message)
-            throw PNGError.unreadable(path: url.path, reason: reason)
+            throw PNGError.unreadable(path: url.path, reason: string(fromNulTerminated: message))
         }
 
         let width = Int(decoded.width), height = Int(decoded.height), channels = Int(decoded.channels)
@@ -53,28 +60,25 @@ public enum PNGFile {
                         textChunks: chunks)
     }
 
-    /// Writes an 8-bit RGB PNG with the given text chunks, atomically (temporary file + rename).
-    /// Refuses to replace an existing file unless `overwrite` is true.
+    /// Writes an 8-bit RGB PNG with the given text chunks through `writer` (see `SafeFileWriter`:
+    /// atomic, never replacing anything but a regular file, and that only with `overwrite`).
     public static func write(_ image: RGBImage, textChunks: [PNGTextChunk] = [], to url: URL,
-                             overwrite: Bool = false) throws {
-        try write(PNGRawImage(image), textChunks: textChunks, to: url, overwrite: overwrite)
+                             overwrite: Bool = false, writer: SafeFileWriter = SafeFileWriter()) throws {
+        try write(PNGRawImage(image), textChunks: textChunks, to: url, overwrite: overwrite, writer: writer)
     }
 
-    /// Writes pixels in any PNG colour type and bit depth, atomically, like `write(_:textChunks:to:overwrite:)`.
+    /// Writes pixels in any PNG colour type and bit depth, like `write(_:textChunks:to:overwrite:writer:)`.
+    /// Encoding errors are `PNGError`s; file errors are `FileWriteError`s.
     public static func write(_ raw: PNGRawImage, textChunks: [PNGTextChunk] = [], to url: URL,
-                             overwrite: Bool = false) throws {
+                             overwrite: Bool = false, writer: SafeFileWriter = SafeFileWriter()) throws {
+        let bytes = try encode(raw, textChunks: textChunks, reportedPath: url.path)
+        try writer.write(bytes, to: url, overwrite: overwrite)
+    }
+
+    /// The complete PNG file as bytes.
+    public static func encode(_ raw: PNGRawImage, textChunks: [PNGTextChunk] = [], reportedPath: String = "image") throws -> [UInt8] {
         try raw.validate()
-        let encodedTexts = try textChunks.map(encode)
-        do {
-            try AtomicFile.write(to: url, overwrite: overwrite) { temporary in
-                try encode(raw, texts: encodedTexts, to: temporary, reportedPath: url.path)
-            }
-        } catch let failure as AtomicFile.Failure {
-            switch failure {
-            case let .destinationExists(path): throw PNGError.destinationExists(path: path)
-            case let .moveFailed(path, reason): throw PNGError.unwritable(path: path, reason: reason)
-            }
-        }
+        return try encode(raw, texts: try textChunks.map(encode), reportedPath: reportedPath)
     }
 
     // MARK: - Text chunks
@@ -139,8 +143,7 @@ public enum PNGFile {
 
     // MARK: - Encoding
 
-    private static func encode(_ raw: PNGRawImage, texts: [EncodedText], to temporary: URL,
-                               reportedPath: String) throws {
+    private static func encode(_ raw: PNGRawImage, texts: [EncodedText], reportedPath: String) throws -> [UInt8] {
         let samples = raw.packedSamples
         let palette = raw.palette.flatMap { [$0.red, $0.green, $0.blue] }
         var message = [CChar](repeating: 0, count: 512)
@@ -159,6 +162,9 @@ public enum PNGFile {
                                international: text.international ? 1 : 0)
         }
 
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        defer { cshims_png_bytes_free(bytes) }
         let status = samples.withUnsafeBufferPointer { samplePointer in
             palette.withUnsafeBufferPointer { palettePointer in
                 raw.paletteAlpha.withUnsafeBufferPointer { alphaPointer in
@@ -185,17 +191,14 @@ public enum PNGFile {
                         }
                         request.texts = textPointer.baseAddress
                         request.text_count = Int32(textArray.count)
-                        return temporary.withUnsafeFileSystemRepresentation { path in
-                            guard let path else { return -2 }
-                            return cshims_png_write(path, &request, &message, message.count)
-                        }
+                        return cshims_png_encode(&request, &bytes, &length, &message, message.count)
                     }
                 }
             }
         }
-        guard status == 0 else {
-            let reason = status == -2 ? "the path cannot be represented" : string(fromNulTerminated: message)
-            throw PNGError.unwritable(path: reportedPath, reason: reason)
+        guard status == 0, let bytes else {
+            throw PNGError.unwritable(path: reportedPath, reason: string(fromNulTerminated: message))
         }
+        return Array(UnsafeBufferPointer(start: bytes, count: length))
     }
 }

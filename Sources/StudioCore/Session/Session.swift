@@ -38,9 +38,11 @@ public final class Session {
     /// The model request (nil = default) that `model` answers, and the one being loaded.
     private var loadedModelRequest: String??
     private var loadingModelRequest: String??
-    /// After a journal write failure, dispatching waits for the next successful change instead
-    /// of retrying (and complaining) on every pump.
-    private var dispatchBlocked = false
+    /// Why no job starts although the queue may start one: the journal could not record the
+    /// start (a full disk, a file-size limit). Nothing will start, and nothing is retried (or
+    /// complained about on every pump), until the next change is journaled; a headless run stops
+    /// with this message, the studio shows it and keeps running.
+    public private(set) var stalledReason: String?
     /// Tests: called by `close()` after it asked the worker to stop and before it waits.
     var willWaitForWorkerOnClose: (() -> Void)?
 
@@ -77,9 +79,18 @@ public final class Session {
         let now = options.clock()
         let id = try store.createSessionDirectory(date: now.date)
         let directory = store.directory(for: id)
-        let journal = try SessionJournal(url: directory.appendingPathComponent(SessionStore.journalFileName), create: true)
-        let header = SessionHeader(id: id, createdAt: now, imageDirectory: options.imageDirectory?.standardizedFileURL.path)
-        try journal.append([.header(header), .opened(at: now, software: Self.software)])
+        let journalURL = directory.appendingPathComponent(SessionStore.journalFileName)
+        let journal: SessionJournal
+        do {
+            journal = try SessionJournal(url: journalURL, create: true, operations: options.fileOperations)
+            let header = SessionHeader(id: id, createdAt: now, imageDirectory: options.imageDirectory?.standardizedFileURL.path)
+            try journal.append([.header(header), .opened(at: now, software: Self.software)])
+        } catch {
+            // A session that could not be started leaves no folder behind (both were made here).
+            unlink(journalURL.path)
+            rmdir(directory.path)
+            throw error
+        }
         try? store.setLastSession(id)
         let session = Session(id: id, directory: directory, imageDirectory: options.imageDirectory ?? directory,
                               worker: worker, journal: journal, queue: JobQueue(), options: options, notes: [])
@@ -89,6 +100,7 @@ public final class Session {
 
     /// Opens session `id` of `store`, replaying its journal (see the type's notes on crashes).
     public static func open(id: String, in store: SessionStore, worker: Worker, options: SessionOptions = SessionOptions()) throws -> Session {
+        try store.checkID(id)
         let directory = store.directory(for: id)
         let journalURL = directory.appendingPathComponent(SessionStore.journalFileName)
         guard FileManager.default.fileExists(atPath: journalURL.path) else {
@@ -96,33 +108,16 @@ public final class Session {
             throw SessionError.unknownSession(id: id, root: store.root.path)
         }
         // Lock first, then read: nobody can append between the two.
-        let journal = try SessionJournal(url: journalURL, create: false)
+        let journal = try SessionJournal(url: journalURL, create: false, operations: options.fileOperations)
         let contents = try SessionJournal.read(journalURL)
         if contents.appendOffset < contents.length { try journal.truncate(to: contents.appendOffset) }
 
-        var notes = contents.warnings
-        var header: SessionHeader?
-        var queue = JobQueue()
-        for line in contents.lines {
-            switch line.record {
-            case let .header(found):
-                if header == nil { header = found }
-            case .opened:
-                break
-            case let .queue(event):
-                do {
-                    try queue.apply(event)
-                } catch {
-                    notes.append("\(journalURL.path):\(line.number): ignored: \(error)")
-                }
-            }
-        }
-        if header == nil { notes.append("\(journalURL.path): no session header; images go to the session directory") }
-        let imageDirectory = header?.imageDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? directory
+        let replay = SessionReplay(contents, journalURL: journalURL)
+        let imageDirectory = replay.imageDirectory(sessionDirectory: directory)
         try journal.append([.opened(at: options.clock(), software: Self.software)], prefixNewline: contents.needsNewline)
 
         let session = Session(id: id, directory: directory, imageDirectory: imageDirectory, worker: worker,
-                              journal: journal, queue: queue, options: options, notes: notes)
+                              journal: journal, queue: replay.queue, options: options, notes: replay.notes)
         try session.recoverInterruptedJob()
         session.removeStaleTemporaryFiles()
         try? store.setLastSession(id)
@@ -180,7 +175,8 @@ public final class Session {
     private func removeStaleTemporaryFiles() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: imageDirectory.path)) ?? []
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") && name.contains(".png.") {
-            try? FileManager.default.removeItem(at: imageDirectory.appendingPathComponent(name))
+            // unlink(2) removes a file and never a folder, whatever its name.
+            unlink(imageDirectory.appendingPathComponent(name).path)
         }
     }
 
@@ -320,19 +316,42 @@ public final class Session {
         worker.inbox.wait(timeout: timeout)
     }
 
-    /// Whether nothing runs and nothing will start (empty or paused queue).
-    public var isIdle: Bool { dispatched == nil && queue.running == nil && !queue.canStartNext }
+    /// Whether nothing runs and nothing will start (an empty or paused queue, or a stalled one:
+    /// see `stalledReason`).
+    public var isIdle: Bool {
+        dispatched == nil && queue.running == nil && (!queue.canStartNext || stalledReason != nil)
+    }
 
     /// Pumps until the session is idle or `timeout` seconds pass (a safety net, not a pace);
-    /// `onUpdate` sees every update. Returns whether it became idle. For headless runs and tests.
+    /// `onUpdate` sees every update. Returns whether it became idle with nothing stalled. For
+    /// headless runs and tests.
     @discardableResult
     public func runUntilIdle(timeout: Double = .infinity, onUpdate: (SessionUpdate) -> Void = { _ in }) -> Bool {
+        run(until: nil, timeout: timeout, onUpdate: onUpdate) == .finished
+    }
+
+    /// Pumps until the jobs in `jobs` are finished (nil: until nothing runs and nothing will
+    /// start), or until waiting longer would be waiting for something that cannot come: the queue
+    /// is paused, or stalled (`stalledReason`). `stop` is asked between pumps (an interrupt);
+    /// `timeout` is a safety net. `onUpdate` sees every update. The outcome says which.
+    public func run(until jobs: Set<JobID>?, timeout: Double = .infinity, stop: StopRequest = .never,
+                    onUpdate: (SessionUpdate) -> Void = { _ in }) -> SessionRunOutcome {
         let deadline = Date(timeIntervalSinceNow: min(timeout, 1e9))
         while true {
             let update = pump()
             if !update.isEmpty { onUpdate(update) }
-            if isIdle { return true }
-            if Date() >= deadline { return false }
+            if let jobs {
+                if jobs.allSatisfy({ queue[$0]?.state.isFinished ?? true }) { return .finished }
+            } else if isIdle, stalledReason == nil {
+                return .finished
+            }
+            if isClosed { return .stopped }
+            if stop.isRequested { return .stopped }
+            if dispatched == nil, queue.running == nil {
+                if let stalledReason { return .stalled(stalledReason) }
+                if queue.isPaused { return .paused }
+            }
+            if Date() >= deadline { return .timedOut }
             waitForEvents(timeout: min(0.25, max(0, deadline.timeIntervalSinceNow)))
         }
     }
@@ -392,7 +411,7 @@ public final class Session {
     @discardableResult
     private func dispatchIfPossible() -> [String] {
         var problems: [String] = []
-        while !isClosed, !dispatchBlocked, dispatched == nil, queue.canStartNext, let id = queue.pending.first,
+        while !isClosed, stalledReason == nil, dispatched == nil, queue.canStartNext, let id = queue.pending.first,
               let job = queue[id] {
             if let refusal = capabilities.refusal(for: job.kind) ?? capabilities.refusal(forCaching: job.parameters.caching) {
                 if let problem = record(.failed(id, message: refusal, at: options.clock())) { problems.append(problem) }
@@ -404,8 +423,9 @@ public final class Session {
                     try queue.startNext(now: now) { self.plannedOutput(for: $0) }.map { [$0] } ?? []
                 }
             } catch {
-                dispatchBlocked = true
-                problems.append("cannot start job \(id): \(error)")
+                let reason = "cannot start job \(id): \(error)"
+                stalledReason = reason
+                problems.append(reason)
                 break
             }
             guard let started = queue[id], let output = started.output else { break }
@@ -426,7 +446,7 @@ public final class Session {
         guard !events.isEmpty else { return [] }
         try journal.append(events.map(JournalRecord.queue))
         queue = next
-        dispatchBlocked = false
+        stalledReason = nil
         return events
     }
 
@@ -454,7 +474,7 @@ public final class Session {
 
     /// The file a stored path names (relative paths are relative to the session directory).
     public func url(forOutput path: String) -> URL {
-        path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
+        SessionReplay.url(forOutput: path, sessionDirectory: directory)
     }
 
     /// The image of a done job.

@@ -11,6 +11,8 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     case journalUnwritable(path: String, reason: String)
     /// The session is closed.
     case closed(id: String)
+    /// The session's folder could not be deleted.
+    case cannotRemove(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): cannot write the journal: \(reason); the change was not made (free some space or fix the folder's permissions)"
         case let .closed(id):
             return "session \(id) is closed"
+        case let .cannotRemove(path, reason):
+            return "\(path): cannot remove the session: \(reason)"
         }
     }
 }

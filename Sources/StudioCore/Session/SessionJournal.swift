@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -14,29 +15,39 @@ import Darwin
 final class SessionJournal {
     let url: URL
     private var descriptor: Int32
+    /// The system calls, behind a protocol so that tests can see that every line is flushed.
+    private let operations: any FileOperations
 
     /// Opens (or with `create`, creates — failing if it exists) the journal for appending and
-    /// takes its lock.
-    init(url: URL, create: Bool) throws {
+    /// takes its lock. Only a regular file is opened as a journal.
+    init(url: URL, create: Bool, operations: any FileOperations = SystemFileOperations()) throws {
         self.url = url
-        let flags = O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0)
-        let descriptor = url.withUnsafeFileSystemRepresentation { path in
-            path.map { open($0, flags, 0o644) } ?? -1
+        self.operations = operations
+        let path = url.path
+        // O_NONBLOCK and O_NOFOLLOW: a FIFO or a link in the journal's place must neither block
+        // the open nor redirect the writes (regular files ignore O_NONBLOCK).
+        let flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | (create ? O_CREAT | O_EXCL : 0)
+        let descriptor: Int32
+        do {
+            if !create, let existing = try operations.status(ofPath: path), !existing.isRegularFile {
+                throw SessionError.journalUnreadable(path: path, reason: "it is \(FileKindName(mode: existing.mode)), not a regular file")
+            }
+            descriptor = try operations.open(path, flags: flags, mode: 0o644)
+        } catch let error as FileOperationError {
+            throw create ? SessionError.cannotCreate(path: path, reason: error.reason)
+                         : SessionError.journalUnreadable(path: path, reason: error.reason)
         }
-        guard descriptor >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw create ? SessionError.cannotCreate(path: url.path, reason: reason)
-                         : SessionError.journalUnreadable(path: url.path, reason: reason)
-        }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            closeDescriptor(descriptor)
+        do {
+            try operations.lockExclusively(descriptor)
+        } catch {
+            try? operations.close(descriptor)
             throw SessionError.locked(path: url.deletingLastPathComponent().path)
         }
         self.descriptor = descriptor
         if create {
             // The new session folder and its journal must survive a power loss too.
-            AtomicFile.syncDirectory(url.deletingLastPathComponent())
-            AtomicFile.syncDirectory(url.deletingLastPathComponent().deletingLastPathComponent())
+            try? operations.syncDirectory(url.deletingLastPathComponent().path)
+            try? operations.syncDirectory(url.deletingLastPathComponent().deletingLastPathComponent().path)
         }
     }
 
@@ -47,14 +58,17 @@ final class SessionJournal {
     /// Releases the file and its lock (what a crash does too; nothing is written).
     func close() {
         guard descriptor >= 0 else { return }
-        closeDescriptor(descriptor)
+        try? operations.close(descriptor)
         descriptor = -1
     }
 
     /// Cuts the file to `length` bytes (to drop a torn last line before appending after it).
     func truncate(to length: Int) throws {
-        guard ftruncate(descriptor, off_t(length)) == 0, fsync(descriptor) == 0 else {
-            throw SessionError.journalUnwritable(path: url.path, reason: String(cString: strerror(errno)))
+        do {
+            try operations.truncate(descriptor, toLength: length)
+            try operations.sync(descriptor)
+        } catch let error as FileOperationError {
+            throw SessionError.journalUnwritable(path: url.path, reason: error.reason)
         }
     }
 
@@ -74,25 +88,24 @@ final class SessionJournal {
             }
             bytes.append(0x0A)
         }
-        let previousLength = lseek(descriptor, 0, SEEK_END)
-        var written = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
+        let previousLength = try? operations.seekToEnd(descriptor)
+        do {
+            try bytes.withUnsafeBytes { buffer in
+                var written = 0
+                while written < buffer.count {
+                    let count = try operations.write(descriptor, UnsafeRawBufferPointer(rebasing: buffer[written...]))
+                    guard count > 0 else { throw FileOperationError(call: "write", code: EIO) }
+                    written += count
                 }
-                written += result
             }
-        }
-        if failure == 0, fsync(descriptor) != 0 { failure = errno }
-        if failure != 0 {
-            let rolledBack = previousLength >= 0 && ftruncate(descriptor, previousLength) == 0
+            try operations.sync(descriptor)
+        } catch let error as FileOperationError {
+            var rolledBack = false
+            if let previousLength {
+                rolledBack = (try? operations.truncate(descriptor, toLength: previousLength)) != nil
+            }
             mayEndInPartialLine = mayEndInPartialLine || !rolledBack
-            throw SessionError.journalUnwritable(path: url.path, reason: String(cString: strerror(failure)))
+            throw SessionError.journalUnwritable(path: url.path, reason: error.reason)
         }
         mayEndInPartialLine = false
     }
@@ -126,9 +139,9 @@ final class SessionJournal {
     static func read(_ url: URL) throws -> Contents {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw SessionError.journalUnreadable(path: url.path, reason: error.localizedDescription)
+            data = try InputFile.read(url)
+        } catch let error as InputFileError {
+            throw SessionError.journalUnreadable(path: url.path, reason: error.reason)
         }
         var contents = Contents()
         contents.length = data.count
@@ -168,13 +181,4 @@ final class SessionJournal {
         }
         return contents
     }
-}
-
-/// close(2), which `FileHandle` and friends shadow inside methods.
-private func closeDescriptor(_ descriptor: Int32) {
-    #if canImport(Glibc)
-    _ = Glibc.close(descriptor)
-    #else
-    _ = Darwin.close(descriptor)
-    #endif
 }

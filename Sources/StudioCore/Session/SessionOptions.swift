@@ -12,14 +12,18 @@ public struct SessionOptions: Sendable {
     public var preloadModel: Bool
     /// How long `close()` waits for a running job to stop at a step boundary.
     public var closeTimeout: Double
+    /// The system calls behind the journal (tests record them, or make them fail).
+    public var fileOperations: any FileOperations
 
     public init(imageDirectory: URL? = nil, clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() },
-                randomSeed: UInt64? = nil, preloadModel: Bool = false, closeTimeout: Double = 120) {
+                randomSeed: UInt64? = nil, preloadModel: Bool = false, closeTimeout: Double = 120,
+                fileOperations: any FileOperations = SystemFileOperations()) {
         self.imageDirectory = imageDirectory
         self.clock = clock
         self.randomSeed = randomSeed
         self.preloadModel = preloadModel
         self.closeTimeout = closeTimeout
+        self.fileOperations = fileOperations
     }
 }
 
@@ -35,4 +39,18 @@ public struct SessionUpdate: Equatable, Sendable {
     }
 
     public var isEmpty: Bool { events.isEmpty && problems.isEmpty }
+}
+
+/// Why `Session.run(until:…)` returned.
+public enum SessionRunOutcome: Equatable, Sendable {
+    /// The jobs waited for are finished (or, waiting for the whole queue, nothing is left to run).
+    case finished
+    /// `stop` was requested (an interrupt), or the session was closed.
+    case stopped
+    /// The queue is paused with jobs still to run.
+    case paused
+    /// No job can start: the journal cannot record one (the message says why and what to do).
+    case stalled(String)
+    /// The safety-net timeout passed.
+    case timedOut
 }

@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 /// The folder that holds session directories (`$XDG_DATA_HOME/dit-studio/sessions` unless the user
@@ -56,8 +57,8 @@ public struct SessionStore: Sendable, Equatable {
     /// The last session opened, if its directory still exists.
     public var lastSessionID: String? {
         let pointer = root.appendingPathComponent(Self.lastSessionFileName)
-        guard let text = try? String(contentsOf: pointer, encoding: .utf8) else { return nil }
-        let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let data = try? InputFile.read(pointer, maximumBytes: 4096) else { return nil }
+        let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !id.isEmpty, !id.contains("/"), sessionIDs().contains(id) else { return nil }
         return id
     }
@@ -65,9 +66,52 @@ public struct SessionStore: Sendable, Equatable {
     /// Remembers `id` as the last session (atomically replacing the previous pointer).
     public func setLastSession(_ id: String) throws {
         let pointer = root.appendingPathComponent(Self.lastSessionFileName)
-        try AtomicFile.write(to: pointer, overwrite: true) { temporary in
-            try Data((id + "\n").utf8).write(to: temporary)
+        try SafeFileWriter().write(text: id + "\n", to: pointer, overwrite: true)
+    }
+
+    /// Refuses an id that could name anything but a folder directly inside the store (a path, a
+    /// hidden name, `.` or `..`), as an unknown session.
+    public func checkID(_ id: String) throws {
+        guard !id.isEmpty, !id.hasPrefix("."), !id.contains("/"), !id.contains("\0") else {
+            throw SessionError.unknownSession(id: id, root: root.path)
         }
+    }
+
+    /// Reads session `id`'s journal without opening the session (no lock, nothing written).
+    /// Throws `SessionError`.
+    public func replay(of id: String) throws -> SessionReplay {
+        try checkID(id)
+        let directory = directory(for: id)
+        let journalURL = directory.appendingPathComponent(Self.journalFileName)
+        guard FileManager.default.fileExists(atPath: journalURL.path) else {
+            if FileManager.default.fileExists(atPath: directory.path) { throw SessionError.notASession(path: directory.path) }
+            throw SessionError.unknownSession(id: id, root: root.path)
+        }
+        return try SessionReplay.read(journal: journalURL)
+    }
+
+    /// Deletes session `id`'s folder and everything in it — and nothing else: images a session
+    /// wrote to another folder (`run --out-dir`) stay. Refuses while a studio has the session open
+    /// (its lock is held), and refuses a folder that is a symbolic link. Throws `SessionError`.
+    public func removeSession(_ id: String) throws {
+        try checkID(id)
+        let directory = directory(for: id)
+        var status = stat()
+        guard lstat(directory.path, &status) == 0 else { throw SessionError.unknownSession(id: id, root: root.path) }
+        guard (status.st_mode & S_IFMT) == S_IFDIR else {
+            throw SessionError.cannotRemove(path: directory.path, reason: "it is \(FileKindName(mode: status.st_mode)), not a session folder")
+        }
+        let journalURL = directory.appendingPathComponent(Self.journalFileName)
+        guard FileManager.default.fileExists(atPath: journalURL.path) else { throw SessionError.notASession(path: directory.path) }
+        // Hold the session's lock while deleting, so that no studio opens it halfway.
+        let journal = try SessionJournal(url: journalURL, create: false)
+        defer { journal.close() }
+        do {
+            try FileManager.default.removeItem(at: directory)
+        } catch {
+            throw SessionError.cannotRemove(path: directory.path, reason: (error as NSError).localizedDescription)
+        }
+        try? SystemFileOperations().syncDirectory(root.path)
     }
 
     /// `2026-11-25` in `timeZone`.

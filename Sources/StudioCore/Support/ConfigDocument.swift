@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 import TOMLKit
 
@@ -36,17 +37,17 @@ public final class ConfigDocument {
     public convenience init(contentsOf url: URL, displayPath: String? = nil) throws {
         let shown = displayPath ?? url.path
         let text: String
+        let data: Data
         do {
-            let data = try Data(contentsOf: url)
-            guard let decoded = String(data: data, encoding: .utf8) else {
-                throw ConfigFileError.unreadable(file: shown, reason: "not UTF-8 text")
-            }
-            text = decoded
-        } catch let error as ConfigFileError {
-            throw error
-        } catch {
-            throw ConfigFileError.unreadable(file: shown, reason: error.localizedDescription)
+            // A preset or theme is a few kilobytes; 4 MiB is far beyond any real one.
+            data = try InputFile.read(url, maximumBytes: 4 << 20)
+        } catch let error as InputFileError {
+            throw ConfigFileError.unreadable(file: shown, reason: error.reason)
         }
+        guard let decoded = String(data: data, encoding: .utf8) else {
+            throw ConfigFileError.unreadable(file: shown, reason: "not UTF-8 text")
+        }
+        text = decoded
         try self.init(file: shown, text: text)
     }
 

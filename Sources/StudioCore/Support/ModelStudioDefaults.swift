@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 /// Per-model studio defaults from an optional `studio.json` beside the model (written by
@@ -41,7 +42,7 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         }
         object[key] = value
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(to: url, overwrite: true) { temporary in try (data + Data("\n".utf8)).write(to: temporary) }
+        try SafeFileWriter().write(data + Data("\n".utf8), to: url, overwrite: true)
     }
 
     /// The defaults in `modelDirectory/studio.json`; none when the file is absent. A file that is
@@ -50,7 +51,9 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         let url = modelDirectory.appendingPathComponent(Self.fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { self.init(); return }
         do {
-            self = try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
+            self = try JSONDecoder().decode(Self.self, from: InputFile.read(url, maximumBytes: 1 << 20))
+        } catch let error as InputFileError {
+            throw ModelStudioDefaultsError(path: url.path, reason: error.reason)
         } catch {
             throw ModelStudioDefaultsError(path: url.path, reason: StudioJSON.describe(error))
         }
