@@ -53,3 +53,14 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible, Lo
 
     public var errorDescription: String? { description }
 }
+
+extension EngineError: CategorizedError {
+    /// Everything here is about the model directory or what was asked of the model: input.
+    public var category: ErrorCategory {
+        switch self {
+        case .missingFile, .invalidFile, .invalidConfig, .unsupportedConfig, .missingTensor, .unexpectedTensors,
+             .shapeMismatch, .unsupportedDType, .unsupportedTokenizer, .invalidInput:
+            return .badInput
+        }
+    }
+}
