@@ -1,10 +1,11 @@
+import DiTEngine
+
 /// Failures of the command-line tool itself (not of the libraries), each a one-line message
 /// saying which path is at fault and what was expected.
-enum CLIError: Error, CustomStringConvertible {
+enum CLIError: Error, CustomStringConvertible, CategorizedError {
     case notFound(path: String)
     case unrecognizedFile(path: String)
     case notAModelDirectory(path: String)
-    case invalidModelIndex(path: String, reason: String)
 
     var description: String {
         switch self {
@@ -14,8 +15,13 @@ enum CLIError: Error, CustomStringConvertible {
             return "\(path): not a PNG image or a safetensors file (and not a model directory)"
         case let .notAModelDirectory(path):
             return "\(path): not a model directory: it has no model_index.json (diffusers layout) and no .safetensors files"
-        case let .invalidModelIndex(path, reason):
-            return "\(path): invalid model_index.json: \(reason)"
+        }
+    }
+
+    /// Each names a file or directory given on the command line.
+    var category: ErrorCategory {
+        switch self {
+        case .notFound, .unrecognizedFile, .notAModelDirectory: return .badInput
         }
     }
 }

@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -73,5 +74,14 @@ public enum AtomicFile {
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)
         _ = close(descriptor)
+    }
+}
+
+extension AtomicFile.Failure: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .destinationExists: return .badInput
+        case .moveFailed: return .failure
+        }
     }
 }

@@ -1,3 +1,4 @@
+import DiTEngine
 /// Why a session could not be created, opened or written. Messages name the directory or file.
 public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The directory has no journal: it is not a session (or was never finished being created).
@@ -28,6 +29,15 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): cannot write the journal: \(reason); the change was not made (free some space or fix the folder's permissions)"
         case let .closed(id):
             return "session \(id) is closed"
+        }
+    }
+}
+
+extension SessionError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .notASession, .unknownSession: return .badInput
+        case .locked, .cannotCreate, .journalUnreadable, .journalUnwritable, .closed: return .failure
         }
     }
 }
