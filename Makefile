@@ -1,7 +1,7 @@
 # DiT Studio — two commands set up a fresh Debian/Ubuntu machine:
 #   make run    install system packages if missing, build (release), start dit-studio
 #   make test   install system packages if missing, build and run every test
-# Other targets: make deps · make build · make bench · make clean
+# Other targets: make deps · make build · make bench · make check-test-count · make clean
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -28,7 +28,7 @@ TEST_FLAGS := -c debug
 TEST_LOG := .build/test.log
 endif
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test check-test-count bench clean
 
 ## deps: install the system packages the build and tests need, if any is missing
 deps:
@@ -62,11 +62,30 @@ build: deps
 run: build
 	.build/release/dit-studio
 
-## test: build everything and run all tests (prints the test count)
+# The fewest tests a full run may execute: the first number in this file. A target or test file that
+# stops compiling or running (a platform #if, a renamed folder) would otherwise shrink the suite silently.
+TEST_COUNT_FLOOR := Tests/expected-test-count
+
+## test: build everything and run all tests (prints the test count, checks it against the floor)
 test: deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --skip-build 2>&1 | tee $(TEST_LOG)
-	@echo "Test summary: $$(grep -E '^[[:space:]]*Executed [0-9]+ tests?' $(TEST_LOG) | tail -1 | sed 's/^[[:space:]]*//')"
+	@$(MAKE) --no-print-directory check-test-count TEST_MODE=$(TEST_MODE)
+
+## check-test-count: the last full run (its log) executed at least the floor's number of tests
+check-test-count:
+	@summary=$$(grep -E '^[[:space:]]*Executed [0-9]+ tests?' $(TEST_LOG) | tail -1 | sed 's/^[[:space:]]*//'); \
+	echo "Test summary: $$summary"; \
+	executed=$$(echo "$$summary" | sed -nE 's/^Executed ([0-9]+) tests?.*/\1/p'); \
+	floor=$$(grep -Eo '^[0-9]+' $(TEST_COUNT_FLOOR) | head -1); \
+	if [ -z "$$executed" ] || [ -z "$$floor" ]; then \
+	  echo "error: cannot compare the number of tests run ('$$summary' in $(TEST_LOG)) with the floor in $(TEST_COUNT_FLOOR)" >&2; exit 1; \
+	fi; \
+	if [ "$$executed" -lt "$$floor" ]; then \
+	  echo "error: $$executed tests ran, fewer than the $$floor recorded in $(TEST_COUNT_FLOOR): a test target or file no longer builds or runs (or tests were removed on purpose: then lower the floor in the same commit)" >&2; \
+	  exit 1; \
+	fi; \
+	echo "Test count: $$executed (floor $$floor, $(TEST_COUNT_FLOOR))"
 
 ## bench: time the engine (sgemm peak, transformer forward, full generation) against PyTorch eager
 ## on the same weights; BENCH_MODEL defaults to the built-in model, else a random model of its size

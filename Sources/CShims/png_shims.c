@@ -18,6 +18,7 @@
 typedef struct {
     char *message;
     size_t size;
+    cshims_png_image *image; ///< reading only: where dropped text chunks are counted
 } error_sink;
 
 static void set_error(error_sink *sink, const char *message) {
@@ -35,8 +36,18 @@ static void on_png_error(png_structp png, png_const_charp message) {
 }
 
 static void on_png_warning(png_structp png, png_const_charp message) {
-    (void)png;
-    (void)message; // Warnings (bad ancillary chunks, odd profiles) are not worth stopping for.
+    // Warnings (bad ancillary chunks, odd profiles) are not worth stopping for, but a text chunk
+    // libpng dropped (too large to decompress, a bad CRC, the chunk cache full) is counted, so
+    // that callers do not mistake "dropped" for "absent". libpng prefixes chunk warnings with the
+    // chunk's name.
+    error_sink *sink = (error_sink *)png_get_error_ptr(png);
+    if (sink == NULL || sink->image == NULL || message == NULL) return;
+    if (strncmp(message, "tEXt", 4) != 0 && strncmp(message, "zTXt", 4) != 0 && strncmp(message, "iTXt", 4) != 0) return;
+    cshims_png_image *image = sink->image;
+    if (image->dropped_text_count == 0) {
+        snprintf(image->dropped_text_reason, sizeof image->dropped_text_reason, "%s", message);
+    }
+    image->dropped_text_count += 1;
 }
 
 // MARK: - Reading
@@ -173,7 +184,7 @@ static int read_body(read_state *state, cshims_png_image *out, error_sink *sink)
 int cshims_png_read_descriptor(int descriptor, cshims_png_image *out, char *error, size_t error_size) {
     memset(out, 0, sizeof *out);
     if (error && error_size) error[0] = '\0';
-    error_sink sink = { error, error_size };
+    error_sink sink = { error, error_size, out };
     read_state state;
     memset(&state, 0, sizeof state);
     state.io.sink = &sink;
@@ -359,7 +370,7 @@ int cshims_png_encode(const cshims_png_write_request *request, uint8_t **bytes, 
     *bytes = NULL;
     *length = 0;
     if (error && error_size) error[0] = '\0';
-    error_sink sink = { error, error_size };
+    error_sink sink = { error, error_size, NULL };
     if (channels_of(request->color_type) == 0) {
         set_error(&sink, "unknown PNG colour type");
         return -1;

@@ -67,3 +67,14 @@ extension EngineError {
         }
     }
 }
+
+extension EngineError: CategorizedError {
+    /// Everything here is about the model directory or what was asked of the model: input.
+    public var category: ErrorCategory {
+        switch self {
+        case .missingFile, .invalidFile, .invalidConfig, .unsupportedConfig, .missingTensor, .unexpectedTensors,
+             .shapeMismatch, .unsupportedDType, .unsupportedTokenizer, .invalidInput:
+            return .badInput
+        }
+    }
+}

@@ -23,19 +23,19 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Model directory in the diffusers layout (default: $DIT_STUDIO_MODEL, else the built-in model).", completion: .directory)
     var model: String?
 
-    @Option(help: "Sampling steps.")
+    @Option(parsing: .unconditional, help: "Sampling steps (1–10000).")
     var steps: Int = 20
 
-    @Option(help: "Threads for BLAS (and for PyTorch with --compare).")
+    @Option(parsing: .unconditional, help: "Threads for BLAS (and for PyTorch with --compare), 1–1024.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Image size WxH in pixels (default: the model's sample size).")
+    @Option(parsing: .unconditional, help: "Image size WxH in pixels (default: the model's sample size).")
     var size: ImageSizeOption?
 
-    @Option(help: "Classifier-free guidance scale (1 = one branch, batch 1).")
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale, 0–100 (1 = one branch, batch 1).")
     var cfg: Float = 4.0
 
-    @Option(help: "Repetitions for the medians.")
+    @Option(parsing: .unconditional, help: "Repetitions for the medians (1–1000).")
     var runs: Int = 3
 
     @Option(help: "The prompt to generate.")
@@ -45,10 +45,10 @@ struct BenchCommand: ParsableCommand {
     var compare = false
 
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
-        guard runs >= 1 else { throw ValidationError("--runs must be at least 1 (got \(runs))") }
-        guard cfg.isFinite, cfg >= 0 else { throw ValidationError("--cfg must be a number ≥ 0 (got \(cfg))") }
+        if let problem = GenerateParameters.stepsProblem(steps) { throw ValidationError("--steps \(problem)") }
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be between 1 and 1024 (got \(threads))") }
+        guard (1...1000).contains(runs) else { throw ValidationError("--runs must be between 1 and 1000 (got \(runs))") }
+        if let problem = GenerateParameters.guidanceProblem(Double(cfg)) { throw ValidationError("--cfg \(problem)") }
         try validateModelAndSize(model: model, size: size)
     }
 
@@ -60,7 +60,12 @@ struct BenchCommand: ParsableCommand {
         let loaded = try DiffusionModel(directory: modelURL)
         let loadMs = Date().timeIntervalSince(loadStart) * 1000
         let pipeline = try GenerationPipeline(model: loaded)
-        let imageSize = try size ?? ModelFacts.defaultSize(modelDirectory: modelURL, geometry: pipeline.geometry)
+        if let size {
+            do { try pipeline.geometry.validate(width: size.width, height: size.height) } catch let error as GenerationError {
+                throw ValidationError("--size \(size): \(error)")
+            }
+        }
+        let imageSize = try size ?? ModelFacts.defaultSize(modelDirectory: modelURL, geometry: pipeline.geometry).size
         let shift = try ModelFacts.defaultShift(modelDirectory: modelURL)
         let request = GenerationRequest(prompt: prompt, seed: 0, steps: steps, guidanceScale: cfg, shift: shift,
                                         sampler: .euler, noise: .torch, width: imageSize.width, height: imageSize.height)

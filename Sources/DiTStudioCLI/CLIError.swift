@@ -1,6 +1,8 @@
+import DiTEngine
+
 /// Failures of the command-line tool itself (not of the libraries), each a one-line message
 /// saying which path is at fault and what was expected.
-enum CLIError: Error, CustomStringConvertible {
+enum CLIError: Error, CustomStringConvertible, CategorizedError {
     case notFound(path: String)
     case unrecognizedFile(path: String)
     case notAModelDirectory(path: String)
@@ -28,6 +30,16 @@ enum CLIError: Error, CustomStringConvertible {
             return message
         case let .notARegularFile(path, kind):
             return "\(path): it is \(kind); only regular files and model directories are read"
+        }
+    }
+
+    /// Each names an input given on the command line, except a save that failed.
+    var category: ErrorCategory {
+        switch self {
+        case .notFound, .unrecognizedFile, .notAModelDirectory, .invalidModelIndex, .badInput, .notARegularFile:
+            return .badInput
+        case .cannotSave:
+            return .failure
         }
     }
 }

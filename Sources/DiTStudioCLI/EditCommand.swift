@@ -92,7 +92,7 @@ struct EditCommand: ParsableCommand {
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
         let engine = DiTGenerationEngine()
         engine.onWarnings = { warnings in
-            for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            for warning in warnings { Console.error("warning: \(warning)") }
         }
         let description = try engine.loadModel(at: model)
         var p = try ModelStudioDefaults(modelDirectory: modelURL).applied(to: GenerateParameters(prompt: ""))
@@ -104,7 +104,8 @@ struct EditCommand: ParsableCommand {
         if (p.width, p.height) != (png.image.width, png.image.height) {
             note("the source is \(png.image.width)x\(png.image.height); the model takes multiples of \(description.sizeMultiple) up to \(description.maxSide.map(String.init) ?? "any size"), so it is resized to \(p.width)x\(p.height)")
         }
-        let ownPrompt = ImageMetadata(png: png).jobRequest(defaults: GenerateParameters(prompt: ""))?.request.parameters.prompt
+        let ownPrompt = (try? ImageMetadata(png: png).jobRequest(defaults: GenerateParameters(prompt: ""),
+                                                                    capabilities: DiTGenerationEngine.capabilities))?.request.parameters.prompt
         guard let target = prompt ?? ownPrompt, !target.isEmpty else {
             throw CLIError.badInput("--prompt is needed: the source image carries no prompt of its own")
         }
@@ -147,7 +148,7 @@ struct EditCommand: ParsableCommand {
     }
 
     private func note(_ text: String) {
-        FileHandle.standardError.write(Data("note: \(text)\n".utf8))
+        Console.error("note: \(text)")
     }
 
     /// The source's size when the model takes it, else the nearest size it takes.

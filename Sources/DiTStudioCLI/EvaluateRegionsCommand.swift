@@ -81,9 +81,8 @@ struct EvaluateRegionsCommand: ParsableCommand {
                 counts.plain += layout.judge(pixels: plain.pixels, width: plain.width, height: plain.height).filter { $0 }.count
                 counts.plainSized += layout.judge(pixels: plain.pixels, width: plain.width, height: plain.height, sized: true).filter { $0 }.count
             }
-            FileHandle.standardError.write(Data("\r\(index + 1)/\(n) layouts".utf8))
+            if (index + 1) % 10 == 0 || index + 1 == n { Console.error("\(index + 1)/\(n) layouts") }
         }
-        FileHandle.standardError.write(Data("\n".utf8))
         func rate(_ k: Int) -> String {
             let (p, low, high) = WilsonInterval.rate(k, of: counts.boxes)
             return String(format: "%.3f [%.3f, %.3f]", p, low, high)

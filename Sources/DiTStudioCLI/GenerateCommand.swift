@@ -27,16 +27,18 @@ struct GenerateCommand: ParsableCommand {
             completion: .directory)
     var model: String?
 
-    @Option(help: "Random seed (default: a random one, written into the PNG).")
+    // Numbers are parsed unconditionally, so that `--steps -1` is read as the value −1 (and refused
+    // by validate() with the range) instead of as a missing value followed by an unknown flag.
+    @Option(parsing: .unconditional, help: "Random seed (default: a random one, written into the PNG).")
     var seed: UInt64?
 
-    @Option(help: "Sampling steps (≥ 1; default: the model's studio.json, else 20).")
+    @Option(parsing: .unconditional, help: "Sampling steps (1–10000; default: the model's studio.json, else 20).")
     var steps: Int?
 
-    @Option(help: "Classifier-free guidance scale g ≥ 0: v = v_uncond + g·(v_cond − v_uncond); 1 runs the prompt alone, 0 the negative alone, values between blend them (diffusers turns guidance off for every g ≤ 1). Default: the model's studio.json, else 4.")
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale g, 0–100: v = v_uncond + g·(v_cond − v_uncond); 1 runs the prompt alone, 0 the negative alone, values between blend them (diffusers turns guidance off for every g ≤ 1). Default: the model's studio.json, else 4.")
     var cfg: Double?
 
-    @Option(help: "Timestep shift (> 0; default: the model's studio.json, else its scheduler config, else 3).")
+    @Option(parsing: .unconditional, help: "Timestep shift (0.01–100; default: the model's studio.json, else its scheduler config, else 3).")
     var shift: Double?
 
     @Option(help: "Sampler: euler or heun (heun costs about two model calls per step).")
@@ -45,7 +47,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Noise generator: torch (PyTorch's torch.randn, bit for bit) or native (Philox).")
     var rng: RNGOption?
 
-    @Option(help: "Image size WxH in pixels (default: the model's studio.json, else its sample size).")
+    @Option(parsing: .unconditional, help: "Image size WxH in pixels, each side 1–8192 and fitting the model (default: the model's studio.json, else its sample size).")
     var size: ImageSizeOption?
 
     @OptionGroup var output: OutputOptions
@@ -57,42 +59,44 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup(title: "Regional prompting")
     var regional: RegionalOptions
 
+    /// Command-line mistakes only: each flag's range, and that the paths named exist and are of the
+    /// right kind. What the files hold is checked in run(), where errors name the file and key.
     func validate() throws {
         guard prompt != nil || from != nil || regional.layout != nil || regional.regionalPrompter != nil else {
             throw ValidationError("give a PROMPT, or --from IMAGE.png")
         }
-        if let steps {
-            guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
-            guard steps <= 10_000 else { throw ValidationError("--steps must be at most 10000 (got \(steps))") }
+        if let steps, let problem = GenerateParameters.stepsProblem(steps) { throw ValidationError("--steps \(problem)") }
+        if let cfg, let problem = GenerateParameters.guidanceProblem(cfg) { throw ValidationError("--cfg \(problem)") }
+        if let shift, let problem = GenerateParameters.shiftProblem(shift) { throw ValidationError("--shift \(problem)") }
+        if let size, let problem = GenerateParameters.sideProblem(width: size.width, height: size.height) {
+            throw ValidationError("--size \(problem)")
         }
-        if let cfg { guard cfg.isFinite, cfg >= 0 else { throw ValidationError("--cfg must be a number ≥ 0 (got \(cfg))") } }
-        if let shift {
-            guard shift.isFinite, shift > 0 else { throw ValidationError("--shift must be a number > 0 (got \(shift))") }
-        }
-        if let from, !FileManager.default.fileExists(atPath: from) {
-            throw ValidationError("--from \(from): no such file")
-        }
+        if let from { try validateExistingFile(from, flag: "--from", expected: "a PNG image") }
+        if let model { try validateModelDirectory(model) }
         try output.validate()
-        // With --from and no --model, the image names its model; run() resolves it.
-        if from == nil || model != nil { try validateModelAndSize(model: model, size: size) }
     }
 
     func run() throws {
         ProcessSignals.stopGracefully()
-        var (parameters, kind, notes) = try startingParameters()
-        if let layout = try regional.makeLayout(basePrompt: prompt, warn: { warning in
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-        }) {
+        var (plan, kind) = try startingPlan()
+        if let layout = try regional.makeLayout(basePrompt: prompt, warn: { Console.error("warning: \($0)") }) {
             kind = .regional(layout)
-            parameters.prompt = layout.basePrompt
+            plan.parameters.prompt = layout.basePrompt
         }
-        for note in notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        for note in plan.notes { Console.error("note: \(note)") }
+        // What the files gave is checked before the weights load: ranges, then the model's size rules.
+        let modelURL = try plan.parameters.model.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DefaultModel.directory()
+        try plan.check { try $0.validate() }
+        let geometry = try ImageGeometry(modelDirectory: modelURL)
+        try plan.check { try geometry.validate(width: $0.width, height: $0.height) }
+
         let engine = DiTGenerationEngine()
         engine.onWarnings = { warnings in
-            for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            for warning in warnings { Console.error("warning: \(warning)") }
         }
-        let description = try engine.loadModel(at: parameters.model)
-        do { try parameters.validate(for: description) } catch { throw ValidationError("\(error)") }
+        let description = try engine.loadModel(at: plan.parameters.model)
+        try plan.check { try $0.validate(for: description) }
+        let parameters = plan.parameters
         if ProcessSignals.stopRequested { throw ProcessSignals.interrupted(detail: "no image was written") }
 
         let progress = ProgressBar(total: parameters.steps)
@@ -118,46 +122,56 @@ struct GenerateCommand: ParsableCommand {
     }
 
     /// The job to run: the image's (with `--from`) or the defaults — built-in, then the model's
-    /// scheduler config and `studio.json` — and then the options given here, which win.
-    /// `model` stays nil for the default model, so the metadata says "the default model".
-    private func startingParameters() throws -> (GenerateParameters, JobKind, [String]) {
-        var notes: [String] = []
-        var p: GenerateParameters
+    /// scheduler and transformer configs and `studio.json` — and then the options given here,
+    /// which win; with where each checked value came from. `model` stays nil for the default
+    /// model, so the metadata says "the default model".
+    private func startingPlan() throws -> (GenerationPlan, JobKind) {
+        var plan: GenerationPlan
         var kind = JobKind.generate
         if let from {
-            let metadata = try ImageMetadata(contentsOf: URL(fileURLWithPath: from))
-            guard let found = metadata.jobRequest(defaults: GenerateParameters(prompt: "")) else {
-                throw ValidationError("--from \(from): the image has neither a 'dit-studio' nor a 'parameters' text chunk")
-            }
-            if let refusal = DiTGenerationEngine.capabilities.refusal(for: found.request.kind) {
-                throw CLIError.badInput("--from \(from): the image was made by a job this engine cannot run: \(refusal)")
-            }
-            kind = found.request.kind
-            p = found.request.parameters
-            notes = found.notes
-            if let path = p.model, model == nil, !FileManager.default.fileExists(atPath: path) {
-                notes.append("the image's model \(path) is not here; using the default model")
-                p.model = nil
+            let url = URL(fileURLWithPath: from)
+            let metadata = try ImageMetadata(contentsOf: url)
+            let recipe = try metadata.jobRequest(defaults: GenerateParameters(prompt: ""),
+                                                 capabilities: DiTGenerationEngine.capabilities)
+            plan = GenerationPlan(parameters: recipe.request.parameters, origin: .image(path: url.path, recipe: recipe))
+            plan.notes = recipe.notes
+            kind = recipe.request.kind
+            if let path = plan.parameters.model, model == nil {
+                if FileManager.default.fileExists(atPath: path) {
+                    plan.notes.append("using the model the image names, \(path) (--model chooses another)")
+                } else {
+                    plan.notes.append("the image's model \(path) is not here; using the default model")
+                    plan.parameters.model = nil
+                }
             }
         } else {
             let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
-            p = GenerateParameters(prompt: "", seed: UInt64.random(in: 0...UInt64(UInt32.max)),
-                                   shift: try ModelFacts.defaultShift(modelDirectory: modelURL))
-            let size = try ModelFacts.defaultSize(modelDirectory: modelURL, geometry: try ImageGeometry(modelDirectory: modelURL))
-            (p.width, p.height) = (size.width, size.height)
-            p = try ModelStudioDefaults(modelDirectory: modelURL).applied(to: p)
+            plan = GenerationPlan(parameters: GenerateParameters(prompt: "", seed: UInt64.random(in: 0...UInt64(UInt32.max)), shift: 3),
+                                  origin: .builtIn)
+            if let shift = try ModelFacts.schedulerShift(modelDirectory: modelURL) {
+                plan.set("shift", from: .file(path: shift.path, key: "shift")) { $0.shift = shift.value }
+            }
+            let sample = try ModelFacts.defaultSize(modelDirectory: modelURL, geometry: try ImageGeometry(modelDirectory: modelURL))
+            plan.set("size", from: .file(path: sample.path, key: "sample_size")) { ($0.width, $0.height) = (sample.size.width, sample.size.height) }
+            let studio = try ModelStudioDefaults(modelDirectory: modelURL)
+            let origin = GenerationPlan.Origin.studioDefaults(path: modelURL.appendingPathComponent(ModelStudioDefaults.fileName).path)
+            plan.parameters = studio.applied(to: plan.parameters)
+            if studio.steps != nil { plan.record("steps", from: origin) }
+            if studio.guidance != nil { plan.record("guidance", from: origin) }
+            if studio.shift != nil { plan.record("shift", from: origin) }
+            if studio.width != nil || studio.height != nil { plan.record("size", from: origin) }
         }
-        if let prompt { p.prompt = prompt }
-        if let negative { p.negativePrompt = negative }
-        if let model { p.model = model }
-        if let seed { p.seed = seed }
-        if let steps { p.steps = steps }
-        if let cfg { p.guidance = cfg }
-        if let shift { p.shift = shift }
-        if let sampler { p.sampler = sampler == .heun ? .heun : .euler }
-        if let rng { p.rng = rng == .native ? .native : .torch }
-        if let size { (p.width, p.height) = (size.width, size.height) }
-        return (p, kind, notes)
+        if let prompt { plan.parameters.prompt = prompt }
+        if let negative { plan.parameters.negativePrompt = negative }
+        if let model { plan.parameters.model = model }
+        if let seed { plan.parameters.seed = seed }
+        if let steps { plan.set("steps", from: .flag("--steps")) { $0.steps = steps } }
+        if let cfg { plan.set("guidance", from: .flag("--cfg")) { $0.guidance = cfg } }
+        if let shift { plan.set("shift", from: .flag("--shift")) { $0.shift = shift } }
+        if let sampler { plan.parameters.sampler = sampler == .heun ? .heun : .euler }
+        if let rng { plan.parameters.rng = rng == .native ? .native : .torch }
+        if let size { plan.set("size", from: .flag("--size")) { ($0.width, $0.height) = (size.width, size.height) } }
+        return (plan, kind)
     }
 }
 
@@ -212,44 +226,62 @@ struct ImageSizeOption: ExpressibleByArgument, Equatable, CustomStringConvertibl
     static var defaultValueDescription: String { "WxH" }
 }
 
-/// Reads the model facts the commands need before (or without) loading weights.
+/// Reads the model facts the commands need before (or without) loading weights; each comes with
+/// the file it was read from, for messages about it.
 enum ModelFacts {
     /// The size diffusers' pipeline defaults to: `sample_size` latent cells × the VAE factor.
-    static func defaultSize(modelDirectory: URL, geometry: ImageGeometry) throws -> ImageSizeOption {
+    static func defaultSize(modelDirectory: URL, geometry: ImageGeometry) throws -> (size: ImageSizeOption, path: String) {
         let layout = try ModelDirectory(url: modelDirectory)
-        let config = try ModelConfig(contentsOf: layout.transformerConfigURL, name: "transformer/config.json")
+        let path = layout.transformerConfigURL.path
+        let config = try ModelConfig(contentsOf: layout.transformerConfigURL, name: path)
         let side = try config.int("sample_size", default: 128) * geometry.downsamplingFactor
-        return ImageSizeOption(width: side, height: side)
+        return (ImageSizeOption(width: side, height: side), path)
     }
 
-    /// `shift` from `scheduler/scheduler_config.json` when the model has one, else SD3's 3.0.
-    static func defaultShift(modelDirectory: URL) throws -> Double {
+    /// `shift` from `scheduler/scheduler_config.json`, when the model has that file.
+    static func schedulerShift(modelDirectory: URL) throws -> (value: Double, path: String)? {
         let url = modelDirectory.appendingPathComponent("scheduler/scheduler_config.json")
-        guard FileManager.default.fileExists(atPath: url.path) else { return 3.0 }
-        let config = try ModelConfig(contentsOf: url, name: "scheduler/scheduler_config.json")
-        return Double(try config.float("shift", default: 3.0))
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let config = try ModelConfig(contentsOf: url, name: url.path)
+        guard config.has("shift") else { return nil }
+        _ = try config.float("shift")  // a finite number, or an error naming the file and key
+        // As a double, as diffusers reads it (the float32 rounding would show in messages as 9.99999974e-05).
+        return (config.values["shift"]?.doubleValue ?? 3, url.path)
+    }
+
+    /// The scheduler's shift, else SD3's 3.0.
+    static func defaultShift(modelDirectory: URL) throws -> Double {
+        try schedulerShift(modelDirectory: modelDirectory)?.value ?? 3.0
     }
 }
 
-/// Checks that the model directory exists and the size fits it; turns engine errors into
-/// validation errors (usage message, exit status 2).
-func validateModelAndSize(model: String?, size: ImageSizeOption?) throws {
-    let url: URL
-    if let model {
-        url = URL(fileURLWithPath: model)
-    } else {
-        do { url = try DefaultModel.directory() } catch { throw ValidationError("\(error)") }
-    }
+/// `--model DIR`: it must exist and be a directory (what it holds is checked when it is read, with
+/// messages naming its files).
+func validateModelDirectory(_ model: String) throws {
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw ValidationError("--model \(url.path): no such directory")
+    guard FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) else {
+        throw ValidationError("--model \(model): no such directory")
     }
-    do {
-        let geometry = try ImageGeometry(modelDirectory: url)
-        if let size { try geometry.validate(width: size.width, height: size.height) }
-    } catch let error as GenerationError {
-        throw ValidationError("--size: \(error)")
-    } catch {
-        throw ValidationError("--model \(url.path): \(error)")
+    guard isDirectory.boolValue else {
+        throw ValidationError("--model \(model): is a file; expected a model directory (diffusers layout, with model_index.json)")
+    }
+}
+
+/// A file named by `flag` must exist and not be a directory.
+func validateExistingFile(_ path: String, flag: String, expected: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw ValidationError("\(flag) \(path): no such file")
+    }
+    guard !isDirectory.boolValue else { throw ValidationError("\(flag) \(path): is a directory; expected \(expected)") }
+}
+
+/// Checks that the model directory exists and the size fits it (for `bench`, whose run times
+/// nothing until then): a flag mistake shows usage, a file's content does not.
+func validateModelAndSize(model: String?, size: ImageSizeOption?) throws {
+    if let model { try validateModelDirectory(model) }
+    guard let size else { return }
+    if let problem = GenerateParameters.sideProblem(width: size.width, height: size.height) {
+        throw ValidationError("--size \(problem)")
     }
 }

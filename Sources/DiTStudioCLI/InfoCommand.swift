@@ -8,7 +8,8 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show what a PNG, a .safetensors file or a model directory contains.",
         discussion: """
-            PNG: size, pixel format and every text chunk (generation parameters verbatim).
+            PNG: size, pixel format and every text chunk (generation parameters verbatim, with \
+            control characters made visible: ESC as ^[), and any text chunk the decoder had to leave out.
             safetensors: metadata, tensor count and parameter total, then each tensor's name, \
             dtype and shape.
             Model directory (diffusers layout): its components from model_index.json and the \

@@ -1,5 +1,6 @@
 import DiTEngine
 import Foundation
+import StudioCore
 
 /// The `info` text for a model directory in the diffusers layout: the components named in
 /// model_index.json, then the safetensors files of each. A directory without model_index.json
@@ -14,14 +15,15 @@ struct ModelDirectoryReport {
 
         if FileManager.default.fileExists(atPath: index.path) {
             let model = try Self.readIndex(index)
-            var header = "Model:      \(model.className ?? "(no _class_name)")"
-            if let version = model.diffusersVersion { header += ", diffusers \(version)" }
+            var header = "Model:      \(TerminalText.line(model.className ?? "(no _class_name)"))"
+            if let version = model.diffusersVersion { header += ", diffusers \(TerminalText.line(version))" }
             lines.append(header)
             lines.append("Components:")
             for component in model.components {
                 let folder = directory.appendingPathComponent(component.name, isDirectory: true)
                 let files = Self.safeTensorsFiles(in: folder)
-                var line = "  \(component.name): " + [component.library, component.className].compactMap { $0 }.joined(separator: " ")
+                var line = "  \(TerminalText.line(component.name)): "
+                    + [component.library, component.className].compactMap { $0 }.map(TerminalText.line).joined(separator: " ")
                 if component.className == nil { line += "(not set)" }
                 if component.className != nil {
                     if !FileManager.default.fileExists(atPath: folder.path) {
@@ -67,26 +69,21 @@ struct ModelDirectoryReport {
         var components: [Component]
     }
 
-    /// Keys not starting with "_" whose value is `[library, class]` (either may be null) are components.
+    /// Keys not starting with "_" whose value is `[library, class]` (either may be null) are
+    /// components. Read like every model config (control characters and deep nesting refused).
     static func readIndex(_ url: URL) throws -> Index {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: InputFile.read(url, maximumBytes: 1 << 20))
-        } catch let error as InputFileError {
-            throw CLIError.invalidModelIndex(path: url.path, reason: error.reason)
-        } catch {
-            throw CLIError.invalidModelIndex(path: url.path, reason: "not valid JSON")
-        }
-        guard let fields = object as? [String: Any] else {
-            throw CLIError.invalidModelIndex(path: url.path, reason: "not a JSON object")
-        }
+        let config = try ModelConfig(contentsOf: url, name: url.path)
         var components: [Component] = []
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) where !key.hasPrefix("_") {
-            guard let pair = value as? [Any], pair.count == 2 else { continue } // other settings
-            components.append(Component(name: key, library: pair[0] as? String, className: pair[1] as? String))
+        for (key, value) in config.values.sorted(by: { $0.key < $1.key }) where !key.hasPrefix("_") {
+            guard case let .array(pair) = value, pair.count == 2 else { continue } // other settings
+            func string(_ value: JSONValue) -> String? {
+                if case let .string(text) = value { return text }
+                return nil
+            }
+            components.append(Component(name: key, library: string(pair[0]), className: string(pair[1])))
         }
-        return Index(className: fields["_class_name"] as? String,
-                     diffusersVersion: fields["_diffusers_version"] as? String,
+        return Index(className: try config.optionalString("_class_name"),
+                     diffusersVersion: try config.optionalString("_diffusers_version"),
                      components: components)
     }
 

@@ -17,35 +17,31 @@ struct PresetsCommand: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let paths = StudioPaths()
-        let catalog = PresetCatalog.standard(paths: paths)
+        let paths = StudioPaths.announced()
+        let catalog = PresetCatalog.standard(paths: paths, capabilities: DiTGenerationEngine.capabilities)
         let rows = catalog.presets.map { preset in
             [preset.name, preset.source.description, String(preset.jobCount), preset.description]
         }
         print(TextTable.render(header: ["NAME", "SOURCE", "JOBS", "DESCRIPTION"], rows: rows, rightAligned: [2]), terminator: "")
         if verbose {
             for preset in catalog.presets {
-                print("\n\(preset.name)  (\(preset.source.path))")
+                print("\n\(TerminalText.line(preset.name))  (\(TerminalText.line(preset.source.path)))")
                 print("  " + Self.summary(preset.settings))
                 for (index, operation) in preset.effectiveOperations.enumerated() where !preset.operations.isEmpty {
                     let changes = operation.patches.map(\.summary).filter { !$0.isEmpty }
-                    print("  \(index + 1). \(operation.kind.rawValue)" + (operation.label.map { " “\($0)”" } ?? "")
+                    print("  \(index + 1). \(operation.kind.rawValue)" + (operation.label.map { " “\(TerminalText.line($0))”" } ?? "")
                           + (changes.isEmpty ? "" : ": " + changes.joined(separator: " | ")))
                 }
             }
         }
         if catalog.presets.isEmpty {
-            FileHandle.standardError.write(Data(("no presets found (built-in folder: "
+            Console.error("no presets found (built-in folder: "
                 + (BuiltInResources.directory(named: "Presets")?.path ?? "not found") + "; yours: "
-                + paths.userPresetsDirectory.path + ")\n").utf8))
+                + paths.userPresetsDirectory.path + ")")
         }
-        for warning in catalog.warnings {
-            FileHandle.standardError.write(Data("\(warning)\n".utf8))
-        }
-        for problem in catalog.problems {
-            FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
-        }
-        if !catalog.problems.isEmpty { throw ExitCode(2) }
+        for warning in catalog.warnings { Console.error("\(warning)") }
+        for problem in catalog.problems { Console.error("error: \(problem)") }
+        if !catalog.problems.isEmpty { throw ExitCode(ExitStatus.badInput) }
     }
 
     /// `steps 8 · cfg 4 · shift 1 · euler · torch · 64x64 · seeds increment from random · ×1`
@@ -55,23 +51,10 @@ struct PresetsCommand: ParsableCommand {
                      "seeds \(settings.seedPolicy.rawValue) from \(settings.seed.map(String.init) ?? "random")",
                      "×\(settings.count)"]
         if settings.caching != .off { parts.append("cache \(settings.caching)") }
-        if settings.promptTemplate != PresetSettings.promptPlaceholder { parts.append("template “\(settings.promptTemplate)”") }
+        if settings.promptTemplate != PresetSettings.promptPlaceholder {
+            parts.append("template “\(TerminalText.line(settings.promptTemplate))”")
+        }
         return parts.joined(separator: " · ")
     }
 }
 
-/// Plain-text columns, padded to the widest cell (by characters).
-enum TextTable {
-    static func render(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
-            row.indices.map { column in
-                let cell = row[column]
-                if column == row.count - 1 && !rightAligned.contains(column) { return cell }
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned.contains(column) ? padding + cell : cell + padding
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
-    }
-}

@@ -41,7 +41,7 @@ enum ProcessSignals {
     static func interrupted(detail: String? = nil) -> ExitCode {
         let signal = stopSignal ?? SIGINT
         let line = "interrupted by \(name(of: signal))" + (detail.map { "; \($0)" } ?? "")
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Console.error(line)
         return ExitCode(128 + signal)
     }
 

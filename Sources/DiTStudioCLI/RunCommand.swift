@@ -28,10 +28,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write the images here instead of the session folder.", completion: .directory)
     var outDir: String?
 
-    @Option(help: "First seed (default: the preset's, else random).")
+    @Option(parsing: .unconditional, help: "First seed (default: the preset's, else random).")
     var seed: UInt64?
 
-    @Option(help: "Override the steps of every operation (e.g. a quick check of a long preset).")
+    @Option(parsing: .unconditional, help: "Override the steps of every operation (1–10000; e.g. a quick check of a long preset).")
     var steps: Int?
 
     @Option(help: "Where sessions live (default: $XDG_DATA_HOME/dit-studio/sessions).", completion: .directory)
@@ -41,9 +41,7 @@ struct RunCommand: ParsableCommand {
     var model: String?
 
     func validate() throws {
-        if let steps, !GenerateParameters.stepsRange.contains(steps) {
-            throw ValidationError("--steps must be between 1 and 10000 (got \(steps))")
-        }
+        if let steps, let problem = GenerateParameters.stepsProblem(steps) { throw ValidationError("--steps \(problem)") }
         if let outDir {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: outDir, isDirectory: &isDirectory), !isDirectory.boolValue {
@@ -53,21 +51,17 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = StudioPaths()
+        let paths = StudioPaths.announced()
         let catalog = PresetCatalog.standard(paths: paths, capabilities: DiTGenerationEngine.capabilities)
-        for warning in catalog.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
-        let chosen: Preset
-        do { chosen = try catalog.preset(named: preset) } catch { throw ValidationError("\(error)") }
+        for warning in catalog.warnings { Console.error("\(warning)") }
+        let chosen = try catalog.preset(named: preset)
         var overrides = SettingsPatch()
         overrides.steps = steps
         overrides.model = model.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
 
         // Everything that can be checked is checked before the session folder is made.
         var generator = SystemRandomNumberGenerator()
-        let plan: PresetPlan
-        do { plan = try chosen.plan(prompt: prompt, seed: seed, overrides: overrides, using: &generator) } catch {
-            throw ValidationError("\(error)")
-        }
+        let plan = try chosen.plan(prompt: prompt, seed: seed, overrides: overrides, using: &generator)
         try Self.check(plan)
 
         let store = sessionRoot.map { SessionStore(root: URL(fileURLWithPath: $0, isDirectory: true)) }
@@ -77,16 +71,11 @@ struct RunCommand: ParsableCommand {
         let options = SessionOptions(imageDirectory: outDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
         let session = try Session.create(in: store, worker: worker, options: options)
         defer { session.close() }
-        FileHandle.standardError.write(Data("session \(session.id) (\(session.directory.path))\n".utf8))
+        Console.error("session \(session.id) (\(session.directory.path))")
 
         let display = RunProgressDisplay()
-        let report: PresetRunner.Report
-        do {
-            report = try PresetRunner(session: session).run(plan, stop: ProcessSignals.stopRequest) {
-                display.show($0)
-            }
-        } catch let error as PresetError {
-            throw ValidationError("\(error)")
+        let report = try PresetRunner(session: session).run(plan, stop: ProcessSignals.stopRequest) {
+            display.show($0)
         }
         display.finish()
         for url in report.outputs { print(url.path) }
@@ -197,6 +186,6 @@ final class RunProgressDisplay {
     }
 
     private func line(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Console.error(text)
     }
 }

@@ -1,7 +1,9 @@
 import DiTEngine
 import Foundation
+import StudioCore
 
-/// The `info` text for one safetensors file: metadata, totals, and a table of tensors.
+/// The `info` text for one safetensors file: metadata, totals, and a table of tensors. Metadata and
+/// tensor names are outside text, each shown as one safe line (`TerminalText.line`).
 struct SafeTensorsReport {
     let text: String
     let tensorCount: Int
@@ -28,16 +30,17 @@ struct SafeTensorsReport {
         } else {
             lines.append("Metadata:")
             for (key, value) in file.metadata.sorted(by: { $0.key < $1.key }) {
-                lines.append("  \(key): \(value)")
+                lines.append("  \(TerminalText.line(key)): \(TerminalText.line(value))")
             }
         }
         if listTensors && !infos.isEmpty {
-            let nameWidth = min(80, infos.map(\.name.count).max() ?? 0)
+            let names = infos.map { TerminalText.line($0.name) }
+            let nameWidth = min(80, names.map(\.count).max() ?? 0)
             lines.append("")
             lines.append("  " + "name".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  dtype  shape")
-            for info in infos {
+            for (info, shown) in zip(infos, names) {
                 let shape = "[" + info.shape.map(String.init).joined(separator: ", ") + "]"
-                let name = info.name.count >= nameWidth ? info.name : info.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                let name = shown.count >= nameWidth ? shown : shown.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
                 lines.append("  \(name)  \(info.dtype.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0))  \(shape)")
             }
         }

@@ -15,7 +15,7 @@ struct SessionsListCommand: ParsableCommand {
         let store = root.store
         let ids = store.sessionIDs()
         if ids.isEmpty {
-            FileHandle.standardError.write(Data("no sessions in \(store.root.path)\n".utf8))
+            Console.error("no sessions in \(store.root.path)")
             return
         }
         let width = ids.map(\.count).max() ?? 0

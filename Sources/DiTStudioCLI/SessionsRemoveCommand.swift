@@ -30,6 +30,6 @@ struct SessionsRemoveCommand: ParsableCommand {
             throw ValidationError("sessions remove deletes \(directory.path) and everything in it; pass --yes to do it")
         }
         try store.removeSession(id)
-        FileHandle.standardError.write(Data("removed session \(id) (\(directory.path))\n".utf8))
+        Console.error("removed session \(id) (\(directory.path))")
     }
 }

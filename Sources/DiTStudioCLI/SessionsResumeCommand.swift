@@ -28,15 +28,15 @@ struct SessionsResumeCommand: ParsableCommand {
         let worker = Worker(engine: DiTGenerationEngine.factory(), previews: .never)
         let session = try Session.open(id: id, in: store, worker: worker)
         defer { session.close() }
-        for note in session.openingNotes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        for note in session.openingNotes { Console.error("note: \(note)") }
 
         // Opening has already handed the first job to the worker.
         let left = session.queue.pending.count + (session.queue.running == nil ? 0 : 1)
         guard left > 0 else {
-            FileHandle.standardError.write(Data("session \(id): nothing queued\n".utf8))
+            Console.error("session \(id): nothing queued")
             return
         }
-        FileHandle.standardError.write(Data("session \(id): \(left) job\(left == 1 ? "" : "s") queued\n".utf8))
+        Console.error("session \(id): \(left) job\(left == 1 ? "" : "s") queued")
         if session.queue.isPaused { try session.resume() }
 
         let display = RunProgressDisplay()

@@ -18,7 +18,7 @@ struct SessionsShowCommand: ParsableCommand {
     func run() throws {
         let store = root.store
         let replay = try SessionText.lookUp(id, in: store)
-        for note in replay.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        for note in replay.notes { Console.error("note: \(note)") }
         let directory = store.directory(for: id)
         let images = replay.imageDirectory(sessionDirectory: directory)
         var lines = ["Session:  \(id)", "Folder:   \(directory.path)"]

@@ -17,21 +17,18 @@ struct ThemesCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let catalog = ThemeCatalog.standard(paths: StudioPaths(environment: environment))
+        let catalog = ThemeCatalog.standard(paths: StudioPaths.announced(environment: environment))
         let active = try? catalog.select(requested: nil, environment: environment)
         let mode: ColorMode = isatty(STDOUT_FILENO) == 1 ? ColorMode.detect(environment: environment) : .monochrome
         let rows = catalog.themes.map { theme in
-            [(theme.name == active?.name ? "* " : "  ") + theme.name, theme.source.description,
-             Self.swatch(theme, mode: mode) + theme.description]
+            [(theme.name == active?.name ? "* " : "  ") + theme.name, theme.source.description, theme.description]
         }
-        print(TextTable.render(header: ["  NAME", "SOURCE", "DESCRIPTION"], rows: rows), terminator: "")
-        for warning in catalog.warnings {
-            FileHandle.standardError.write(Data("\(warning)\n".utf8))
-        }
-        for problem in catalog.problems {
-            FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
-        }
-        if !catalog.problems.isEmpty { throw ExitCode(2) }
+        // The swatches are escape sequences this program makes; every cell is sanitised by TextTable.
+        Console.writeTrusted(TextTable.render(header: ["  NAME", "SOURCE", "DESCRIPTION"], rows: rows,
+                                              decorations: catalog.themes.map { Self.swatch($0, mode: mode) }))
+        for warning in catalog.warnings { Console.error("\(warning)") }
+        for problem in catalog.problems { Console.error("error: \(problem)") }
+        if !catalog.problems.isEmpty { throw ExitCode(ExitStatus.badInput) }
     }
 
     /// Blocks in the theme's state and region colours on its background, then a space; empty

@@ -52,9 +52,8 @@ struct VitalLayersCommand: ParsableCommand {
                                      width: defaults.width ?? 64, height: defaults.height ?? 64)
         }
         let change = try VitalBlocks.bypassChange(pipeline, requests: requests) { done, total in
-            FileHandle.standardError.write(Data("\r\(done)/\(total) images".utf8))
+            if done % (blocks + 1) == 0 { Console.error("\(done)/\(total) images") }
         }
-        FileHandle.standardError.write(Data("\n".utf8))
         let vital = VitalBlocks.select(change, count: keep)
         print("block  change when bypassed")
         for (block, value) in change.enumerated() {

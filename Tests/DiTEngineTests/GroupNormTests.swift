@@ -36,6 +36,8 @@ final class GroupNormTests: XCTestCase {
         let norm = GroupNorm(weight: Tensor(shape: [4], values: [12, -7, 0.5, 3]),
                              bias: Tensor(shape: [4], values: [0.5, -1, 2, 0]), groups: 2, eps: 1e-6)
         let plain = norm(x).scalars, fused = norm(x, silu: true).scalars
+        XCTAssertEqual(plain.count, x.count)
+        XCTAssertEqual(fused.count, x.count)
         for (v, y) in zip(plain, fused) {
             let expected = Double(v) / (1 + Foundation.exp(-Double(v)))
             XCTAssertEqual(Double(y), expected, accuracy: 1e-6 * max(1, abs(expected)))

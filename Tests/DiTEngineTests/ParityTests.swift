@@ -5,10 +5,8 @@ import XCTest
 /// Parity with the reference implementations (diffusers 0.42.1, transformers 5.24, tokenizers
 /// 0.23.3) on every case in `Tests/Fixtures/reference/`, produced by
 /// `Training/reference/make_fixtures.py`. Tokens must match exactly; every float stage within
-/// 1e-4 max abs error (the README's perturbation study puts honest float32 differences ≤ 3e-5).
+/// its measured tolerance (`ReferenceCase.tolerances`: a few times the error seen, per case).
 final class ParityTests: XCTestCase {
-    static let tolerance: Float = 1e-4
-
     func testFixturesArePresent() {
         XCTAssertGreaterThanOrEqual(ReferenceCase.all.count, 6, "reference fixtures missing under \(ReferenceCase.root.path)")
     }
@@ -36,12 +34,12 @@ final class ParityTests: XCTestCase {
                 let output = try model.textEncoder.forward(ids: ids)
                 let label = "\(reference.name) clip.\(branch)"
                 let e1 = assertClose(output.lastHiddenState, try reference.tensor("clip.\(branch).last_hidden_state"),
-                                     tolerance: Self.tolerance, "\(label).last_hidden_state")
+                                     tolerance: reference.tolerance("clip.last_hidden_state"), "\(label).last_hidden_state")
                 let e2 = assertClose(output.penultimateHiddenState, try reference.tensor("clip.\(branch).penultimate"),
-                                     tolerance: Self.tolerance, "\(label).penultimate")
+                                     tolerance: reference.tolerance("clip.penultimate"), "\(label).penultimate")
                 guard let embeds = output.textEmbeds else { XCTFail("\(label): no text_embeds"); continue }
                 let e3 = assertClose(embeds, try reference.tensor("clip.\(branch).text_embeds"),
-                                     tolerance: Self.tolerance, "\(label).text_embeds")
+                                     tolerance: reference.tolerance("clip.text_embeds"), "\(label).text_embeds")
                 let conditioning = try model.textEncoder.encode(ids: ids)
                 XCTAssertEqual(conditioning.context.scalars, output.penultimateHiddenState.scalars)
                 XCTAssertEqual(conditioning.pooled.scalars, embeds.scalars)
@@ -60,9 +58,10 @@ final class ParityTests: XCTestCase {
         let ids = try reference.ids("tokens.cond")
         let output = try model.textEncoder.forward(ids: ids)
         XCTAssertEqual(output.pooledIndex, ids.firstIndex(of: ids.max()!))
-        assertClose(output.textEmbeds!, try reference.tensor("clip.cond.text_embeds"), tolerance: Self.tolerance, "legacy pooled")
+        let embeds = try XCTUnwrap(output.textEmbeds)
+        assertClose(embeds, try reference.tensor("clip.cond.text_embeds"), tolerance: reference.tolerance("clip.text_embeds"), "legacy pooled")
         let firstEOS = try reference.tensor("clip.cond.text_embeds.first_eos")
-        XCTAssertGreaterThan(output.textEmbeds!.maxAbsDifference(firstEOS), 1e-3, "legacy pooling should not pick the first <eos>")
+        XCTAssertGreaterThan(embeds.maxAbsDifference(firstEOS), 1e-3, "legacy pooling should not pick the first <eos>")
     }
 
     func testTransformerForwardMatchesDiffusers() throws {
@@ -74,7 +73,7 @@ final class ParityTests: XCTestCase {
             let out = try model.transformer.forward(x: x, timesteps: t, context: try reference.tensor("dit.context"),
                                                     pooled: try reference.tensor("dit.pooled"))
             XCTAssertEqual(out.shape, try reference.tensor("dit.out").shape, reference.name)
-            let error = assertClose(out, try reference.tensor("dit.out"), tolerance: Self.tolerance, "\(reference.name) dit.out")
+            let error = assertClose(out, try reference.tensor("dit.out"), tolerance: reference.tolerance("dit.out"), "\(reference.name) dit.out")
             report.append("\(reference.name): dit.out \(error)")
         }
         print("Transformer parity:\n" + report.joined(separator: "\n"))
@@ -95,6 +94,7 @@ final class ParityTests: XCTestCase {
         let both = try model.transformer.forward(x: Tensor.concatenate([x, x]), timesteps: [t, t], context: context, pooled: pooled)
         let alone = try model.transformer.forward(x: x, timesteps: [t], context: context.slice(0..<1), pooled: pooled.slice(0..<1))
         XCTAssertLessThanOrEqual(both.slice(0..<1).maxAbsDifference(alone), 1e-6)
-        assertClose(both.slice(1..<2), try reference.tensor("dit.out"), tolerance: Self.tolerance, "batched cond item")
+        let error = assertClose(both.slice(1..<2), try reference.tensor("dit.out"), tolerance: reference.tolerance("dit.out"), "batched cond item")
+        print("sd3_qknorm_dual batched cond item: dit.out \(error)")
     }
 }

@@ -170,8 +170,16 @@ final class SafeTensorsMalformedTests: XCTestCase {
                 var mutant = valid
                 mutant[offset] ^= mask
                 try mutant.write(to: url)
-                if let file = try? SafeTensorsFile(url: url) {
-                    for name in file.tensorNames { _ = try file.floats(name) }
+                do {
+                    let file = try SafeTensorsFile(url: url)
+                    // A file that opens is consistent: every tensor it lists reads, with its shape's count.
+                    for name in file.tensorNames {
+                        let info = try XCTUnwrap(file.info(name), "\(offset) ^ \(mask): \(name)")
+                        let values = try file.floats(name)
+                        XCTAssertEqual(values.count, info.shape.reduce(1, *), "\(offset) ^ \(mask): \(name)")
+                    }
+                } catch let error as SafeTensorsError {
+                    XCTAssertTrue("\(error)".hasPrefix(url.path + ": "), "the error names the file: \(error)")
                 }
             }
         }

@@ -21,23 +21,26 @@ final class SamplingSamplerTests: XCTestCase {
     //     s=cls(num_train_timesteps=1000, shift=3.0); s.set_timesteps(4); x=torch.tensor([1.0,-2.0,0.5,3.0])
     //     for t in s.timesteps: x=s.step(x-target,t,x).prev_sample
     //     print(cls.__name__, [repr(float(a)) for a in x])
+    // The timesteps the model sees: the same scheduler, print([repr(float(t)) for t in s.timesteps])
+    private let diffusersTimesteps: [Float] = [1000.0, 857.6923, 602.1506, 8.928572]
+
     func testEulerMatchesDiffusersScheduler() throws {
         let (x, model) = try integrate(.euler, steps: 4, shift: 3)
         let expected: [Float] = [0.6287075877189636, -0.7004767656326294, 1.6138770580291748, 0.7722457647323608]
         XCTAssertEqual(x.scalars, expected)  // same float32 operations in the same order: exact
-        XCTAssertEqual(model.calls.map(\.timesteps), FlowMatchSchedule(steps: 4, shift: 3).timesteps.map { [$0] })
+        XCTAssertEqual(model.calls.map(\.timesteps), diffusersTimesteps.map { [$0] })
     }
 
     func testHeunMatchesDiffusersScheduler() throws {
         let (x, model) = try integrate(.heun, steps: 4, shift: 3)
         let expected: [Float] = [0.6947396397590637, -0.9315916299819946, 1.4157789945602417, 1.1684417724609375]
         // diffusers forms the derivative as (x − (x − σv))/σ, equal to v up to rounding.
+        XCTAssertEqual(x.scalars.count, expected.count)
         for (a, b) in zip(x.scalars, expected) { XCTAssertEqual(a, b, accuracy: 2e-6) }
         // 2N − 1 evaluations: the last step (to σ = 0) is a plain Euler step.
         XCTAssertEqual(model.calls.count, 7)
-        let s = FlowMatchSchedule(steps: 4, shift: 3)
-        XCTAssertEqual(model.calls.map { $0.timesteps[0] },
-                       [s.timesteps[0], s.timesteps[1], s.timesteps[1], s.timesteps[2], s.timesteps[2], s.timesteps[3], s.timesteps[3]])
+        let t = diffusersTimesteps
+        XCTAssertEqual(model.calls.map { $0.timesteps[0] }, [t[0], t[1], t[1], t[2], t[2], t[3], t[3]])
     }
 
     /// Closed forms: Euler multiplies x − target by Π(1 + dt), Heun by Π(1 + dt + dt²/2) and (1 + dt) on the last step.
@@ -71,9 +74,14 @@ final class SamplingSamplerTests: XCTestCase {
                                 schedule: FlowMatchSchedule(steps: 5, shift: 3), sampler: EulerSampler())
         var x0Previews: [[Float]] = []
         try run.run { x0Previews.append($0.predictedClean.scalars); return true }
+        XCTAssertEqual(run.sample.scalars.count, target.count)
         for (a, b) in zip(run.sample.scalars, target) { XCTAssertEqual(a, b, accuracy: 1e-5) }
         // Every x₀ preview is already the target.
-        for preview in x0Previews { for (a, b) in zip(preview, target) { XCTAssertEqual(a, b, accuracy: 1e-5) } }
+        XCTAssertEqual(x0Previews.count, 5, "one preview per step")
+        for preview in x0Previews {
+            XCTAssertEqual(preview.count, target.count)
+            for (a, b) in zip(preview, target) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
     }
 
     func testEvaluationCounts() {

@@ -166,7 +166,36 @@ func makeCLITemporaryDirectory(for testCase: XCTestCase, _ prefix: String = "CLI
     return directory
 }
 
+/// A fresh directory under the system temporary directory, removed by the test case's teardown.
+func makeScratchDirectory(for testCase: XCTestCase) throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("CLITests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    testCase.addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+    return directory
+}
+
 /// The names in `directory`, sorted, hidden ones included (a temporary file left behind shows).
 func namesIn(_ directory: URL) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+}
+
+/// The tiny reference model (Tests/Fixtures/reference/latent_vae_a: a random SD3 transformer and
+/// AutoencoderKL made by Training/reference/make_fixtures.py).
+let fixtureModel = repositoryRoot.appendingPathComponent("Tests/Fixtures/reference/latent_vae_a")
+
+/// A writable copy of the fixture model in `directory`, to break one file of.
+func copyOfFixtureModel(in directory: URL) throws -> URL {
+    let copy = directory.appendingPathComponent("model-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.copyItem(at: fixtureModel, to: copy)
+    return copy
+}
+
+/// What a terminal would obey in `text`: ESC, the other C0 controls but line feed and tab, DEL,
+/// C1, and the bidirectional overrides.
+func terminalControls(in text: String) -> [Unicode.Scalar] {
+    text.unicodeScalars.filter { scalar in
+        let value = scalar.value
+        return (value < 0x20 && value != 0x0A && value != 0x09) || (0x7F...0x9F).contains(value)
+            || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+    }
 }

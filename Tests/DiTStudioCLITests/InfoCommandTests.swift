@@ -12,10 +12,11 @@ final class InfoCommandTests: XCTestCase {
         return url
     }
 
-    /// Exit status 1, nothing on stdout, and exactly one line on stderr containing `reason`.
+    /// Exit status 2 (the file named is wrong), nothing on stdout, and exactly one line on stderr
+    /// containing `reason`.
     private func assertFails(_ arguments: [String], with reason: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let result = try runDiTStudio(arguments)
-        XCTAssertEqual(result.status, 1, file: file, line: line)
+        XCTAssertEqual(result.status, 2, file: file, line: line)
         XCTAssertEqual(result.standardOutput, "", file: file, line: line)
         let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.count, 2, "one line and its newline: \(result.standardError)", file: file, line: line)

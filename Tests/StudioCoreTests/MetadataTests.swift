@@ -136,15 +136,20 @@ final class MetadataTests: XCTestCase {
         XCTAssertNil(metadata.provenance)
         XCTAssertEqual(metadata.parameters?.prompt, "a red circle on a blue square, flat colours")
         XCTAssertEqual(metadata.parameters?.negativePrompt, "blurry")
-        let (request, notes) = try XCTUnwrap(metadata.jobRequest(defaults: GenerateParameters(prompt: "", seed: 0, steps: 8)))
+        let recipe = try metadata.jobRequest(defaults: GenerateParameters(prompt: "", seed: 0, steps: 8), capabilities: .generateOnly)
+        let (request, notes) = (recipe.request, recipe.notes)
+        XCTAssertEqual(recipe.keyword, "parameters")
+        XCTAssertEqual(recipe.key(for: "guidance"), "CFG scale")
         XCTAssertEqual(request.parameters.steps, 20)
         XCTAssertEqual(request.parameters.guidance, 4.5)
         XCTAssertEqual(request.parameters.seed, 1234)
         XCTAssertEqual(request.parameters.width, 5)
         XCTAssertEqual(request.parameters.sampler, .euler)
         XCTAssertEqual(notes, ["no 'dit-studio' chunk: read from the A1111 'parameters' chunk"])
-        XCTAssertNil(try ImageMetadata(contentsOf: fixtureURL("png/pillow_gray8.png")).jobRequest(defaults: parameters),
-                     "no chunk, no job")
+        let none = try ImageMetadata(contentsOf: fixtureURL("png/pillow_gray8.png"))
+        XCTAssertThrowsError(try none.jobRequest(defaults: parameters, capabilities: .generateOnly), "no chunk, no job") { error in
+            XCTAssertEqual(error as? MetadataError, .noMetadata(path: fixtureURL("png/pillow_gray8.png").path))
+        }
     }
 
     func testEveryKindOfJobRoundTripsThroughARealPNG() throws {
@@ -176,8 +181,17 @@ final class MetadataTests: XCTestCase {
             let metadata = ImageMetadata(png: png)
             XCTAssertEqual(metadata.provenance, provenance, "\(kind)")
             XCTAssertEqual(metadata.notes, [])
-            XCTAssertEqual(metadata.jobRequest(defaults: parameters)?.request,
+            let everything = EngineCapabilities(regionalPrompting: true, editModes: Set(EditMode.allCases))
+            XCTAssertEqual(try metadata.jobRequest(defaults: parameters, capabilities: everything).request,
                            JobRequest(kind: kind, parameters: values, seedPolicy: .fixed, count: 1))
+            if kind != .generate {
+                XCTAssertThrowsError(try metadata.jobRequest(defaults: parameters, capabilities: .generateOnly), "\(kind)") { error in
+                    guard case let .unavailable(_, keyword, key, reason)? = error as? MetadataError else { return XCTFail("\(error)") }
+                    XCTAssertEqual(keyword, "dit-studio")
+                    XCTAssertEqual(key, "kind")
+                    XCTAssertTrue(reason.hasSuffix("is not available in this engine yet"), reason)
+                }
+            }
         }
     }
 
@@ -190,9 +204,13 @@ final class MetadataTests: XCTestCase {
         ], to: url)
         let metadata = try ImageMetadata(contentsOf: url)
         XCTAssertNil(metadata.provenance)
-        XCTAssertEqual(metadata.notes.count, 1)
-        XCTAssertTrue(metadata.notes[0].hasPrefix("the 'dit-studio' chunk cannot be read ("), metadata.notes[0])
-        XCTAssertEqual(metadata.jobRequest(defaults: GenerateParameters(prompt: "", seed: 0))?.request.parameters, parameters)
+        XCTAssertEqual(metadata.studioProblem, .unreadableChunk(path: url.path, keyword: "dit-studio", key: nil,
+                                                                reason: "the given data was not valid JSON"))
+        let recipe = try metadata.jobRequest(defaults: GenerateParameters(prompt: "", seed: 0), capabilities: .generateOnly)
+        XCTAssertEqual(recipe.request.parameters, parameters)
+        XCTAssertEqual(recipe.keyword, "parameters")
+        XCTAssertEqual(recipe.notes, ["\(url.path): the 'dit-studio' chunk cannot be read: the given data was not valid JSON; "
+                                      + "read from the A1111 'parameters' chunk instead"])
         XCTAssertThrowsError(try ImageMetadata(contentsOf: url.deletingLastPathComponent().appendingPathComponent("none.png"))) { error in
             guard case .unreadable? = error as? PNGError else { return XCTFail("\(error)") }
         }

@@ -59,18 +59,39 @@ final class PNGCorruptionTests: XCTestCase {
 
     func testEveryPrefixAndEveryFlippedByteFailsOrDecodesWithoutCrashing() throws {
         let data = try validPNG()
+        let original = try PNGFile.read(from: try makeTemporaryDirectory(for: self).appendingPathComponent("valid.png").writing(data))
         let url = try makeTemporaryDirectory(for: self).appendingPathComponent("mutant.png")
         for length in 0..<data.count {
             try data.prefix(length).write(to: url)
             XCTAssertThrowsError(try PNGFile.read(from: url), "a \(length)-byte prefix cannot be a whole PNG")
         }
+        // The tEXt chunk's data and CRC: the only bytes whose flip libpng may forgive (a bad CRC in an
+        // ancillary chunk drops the chunk). Its length and type fields are not among them: a wrong
+        // length or type breaks the chunk sequence.
+        let type = try XCTUnwrap(data.range(of: Data("tEXt".utf8)))
+        let length = data[(type.lowerBound - 4)..<type.lowerBound].reduce(0) { $0 << 8 | Int($1) }
+        let forgivable = type.upperBound..<(type.upperBound + length + 4)
+        var forgiven = 0
         for offset in 0..<data.count {
             var mutant = data
             mutant[offset] ^= 0xFF
             try mutant.write(to: url)
-            // Flips in an ancillary chunk or its CRC may be ignored by libpng; the rest must throw.
-            _ = try? PNGFile.read(from: url)
+            do {
+                let png = try PNGFile.read(from: url)
+                XCTAssertTrue(forgivable.contains(offset), "a flip at byte \(offset) outside the tEXt chunk was not noticed")
+                // Decoded: the same pixels, the text chunk left out and said to be.
+                XCTAssertEqual(png.image, original.image, "byte \(offset)")
+                XCTAssertEqual(png.textChunks, [], "byte \(offset)")
+                XCTAssertEqual(png.droppedTextChunks?.count, 1, "byte \(offset)")
+                XCTAssertEqual(png.droppedTextChunks?.reason, "tEXt: CRC error", "byte \(offset)")
+                forgiven += 1
+            } catch let error as PNGError {
+                guard case let .unreadable(path, reason) = error else { return XCTFail("byte \(offset): \(error)") }
+                XCTAssertEqual(path, url.path)
+                XCTAssertFalse(reason.isEmpty, "byte \(offset)")
+            }
         }
+        XCTAssertEqual(forgiven, forgivable.count, "every flip in the tEXt data or CRC only drops the chunk")
     }
 
     func testMissingFilesAndDirectoriesNameThePath() throws {
@@ -82,5 +103,13 @@ final class PNGCorruptionTests: XCTestCase {
         XCTAssertThrowsError(try PNGFile.read(from: directory)) { error in
             XCTAssertTrue("\(error)".hasPrefix(directory.path + ": cannot read PNG: "), "\(error)")
         }
+    }
+}
+
+private extension URL {
+    /// Writes `data` here and returns the URL.
+    func writing(_ data: Data) throws -> URL {
+        try data.write(to: self)
+        return self
     }
 }

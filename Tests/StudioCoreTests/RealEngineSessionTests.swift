@@ -33,7 +33,7 @@ final class RealEngineSessionTests: XCTestCase {
         XCTAssertEqual(metadata.provenance?.model?.name, "latent_vae_a")
         XCTAssertEqual(metadata.provenance?.model?.sizeMultiple, 8, "patch 2 × VAE factor 4")
 
-        let request = try XCTUnwrap(metadata.jobRequest(defaults: GenerateParameters(prompt: "")))
+        let request = try metadata.jobRequest(defaults: GenerateParameters(prompt: ""), capabilities: DiTGenerationEngine.capabilities)
         let again = try XCTUnwrap(try session.enqueue(request.request).first)
         runToIdle(session)
         let original = try PNGFile.read(from: url).image

@@ -147,8 +147,8 @@ final class SessionTests: XCTestCase {
             }
         }
         XCTAssertEqual(refusal { $0.steps = 0 }, .invalidParameter(key: "steps", reason: "must be between 1 and 10000 (got 0)"))
-        XCTAssertEqual(refusal { $0.guidance = -1 }, .invalidParameter(key: "guidance", reason: "must be a number ≥ 0 (got -1.0)"))
-        XCTAssertEqual(refusal { $0.shift = 0 }, .invalidParameter(key: "shift", reason: "must be a number > 0 (got 0.0)"))
+        XCTAssertEqual(refusal { $0.guidance = -1 }, .invalidParameter(key: "guidance", reason: "must be a number between 0 and 100 (got -1.0)"))
+        XCTAssertEqual(refusal { $0.shift = 0 }, .invalidParameter(key: "shift", reason: "must be a number between 0.01 and 100 (got 0.0)"))
         XCTAssertEqual(refusal { $0.width = 0 }, .invalidParameter(key: "size", reason: "width and height must be between 1 and 8192 (got 0x16)"))
         XCTAssertEqual(refusal { $0.width = 20 }, .invalidParameter(key: "size", reason:
             "20x16 does not fit model fake-mmdit: width and height must be positive multiples of 8"))

@@ -51,6 +51,8 @@ typedef struct {
     uint8_t *pixels;           ///< width * height * channels bytes, rows top to bottom
     cshims_png_text *texts;
     int text_count;
+    int dropped_text_count;    ///< text chunks libpng warned about and dropped (at least this many)
+    char dropped_text_reason[160]; ///< libpng's warning for the first, e.g. "zTXt: …"
 } cshims_png_image;
 
 /// Reads the PNG from `descriptor` (open for reading, at the start of the file), which the call

@@ -36,3 +36,8 @@ public enum InputFileError: Error, Equatable, Sendable, CustomStringConvertible 
 
     public var description: String { "\(path): \(reason)" }
 }
+
+extension InputFileError: CategorizedError {
+    /// Every case is about a file the user named: input.
+    public var category: ErrorCategory { .badInput }
+}

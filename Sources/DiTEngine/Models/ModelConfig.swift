@@ -20,6 +20,9 @@ public struct ModelConfig: Sendable {
     /// Parses JSON `data`; `url` is used in messages.
     public init(data: Data, name: String, url: URL? = nil) throws {
         let decoded: JSONValue
+        if let control = ForbiddenControlCharacter.first(in: [UInt8](data), syntax: .json) {
+            throw EngineError.invalidFile(url ?? URL(fileURLWithPath: name), reason: control.description)
+        }
         // Real configs nest two or three levels; a hostile file must not recurse the decoder deep.
         guard data.withUnsafeBytes({ JSONValue.nestingDepth(of: $0) }) <= 16 else {
             throw EngineError.invalidFile(url ?? URL(fileURLWithPath: name), reason: "nests arrays or objects more than 16 levels deep")

@@ -20,3 +20,12 @@ public enum GenerationError: Error, Equatable, Sendable, CustomStringConvertible
 
     public var errorDescription: String? { description }
 }
+
+extension GenerationError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidRequest: return .badInput
+        case .nonFiniteValue: return .failure
+        }
+    }
+}

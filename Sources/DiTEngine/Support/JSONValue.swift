@@ -68,7 +68,7 @@ public enum JSONValue: Sendable, Decodable, Equatable, CustomStringConvertible {
 extension JSONValue {
     /// The deepest nesting of arrays and objects in the JSON text (strings skipped). Checked before
     /// decoding so that a hostile file cannot recurse the decoder into a stack overflow.
-    static func nestingDepth(of json: UnsafeRawBufferPointer) -> Int {
+    public static func nestingDepth(of json: UnsafeRawBufferPointer) -> Int {
         var depth = 0, deepest = 0
         var inString = false, escaped = false
         for byte in json {

@@ -45,6 +45,9 @@ public struct Tokenizer: Sendable {
     /// Parses `tokenizer.json` content; `url` names it in messages.
     public init(data: Data, url: URL, contextLength: Int? = nil) throws {
         let file: TokenizerFile
+        if let control = ForbiddenControlCharacter.first(in: [UInt8](data), syntax: .json) {
+            throw EngineError.invalidFile(url, reason: control.description)
+        }
         do { file = try JSONDecoder().decode(TokenizerFile.self, from: data) } catch {
             throw EngineError.invalidFile(url, reason: "not a tokenizer.json this engine can read (\(Tokenizer.describe(error)))")
         }

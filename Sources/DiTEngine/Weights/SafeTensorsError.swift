@@ -19,20 +19,43 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .cannotOpen(path, reason):
-            return "\(path): cannot open safetensors file: \(reason)"
-        case let .invalidHeader(path, reason):
-            return "\(path): not a valid safetensors file: \(reason)"
-        case let .invalidTensor(path, name, reason):
-            return "\(path): tensor '\(name)': \(reason)"
-        case let .overlappingTensors(path, first, second):
-            return "\(path): tensors '\(first)' and '\(second)' overlap in the data area; the file is corrupt"
-        case let .invalidMetadata(path, reason):
-            return "\(path): __metadata__ \(reason)"
-        case let .tensorNotFound(path, name):
-            return "\(path): no tensor named '\(name)'"
         case let .invalidTensorToWrite(name, reason):
             return "cannot write tensor '\(name)': \(reason)"
+        case let .cannotOpen(path, _), let .invalidHeader(path, _), let .invalidTensor(path, _, _),
+             let .overlappingTensors(path, _, _), let .invalidMetadata(path, _), let .tensorNotFound(path, _):
+            return "\(path): \(detail)"
+        }
+    }
+
+    /// The message without the file's path, for callers whose own message names the file.
+    public var detail: String {
+        switch self {
+        case let .cannotOpen(_, reason):
+            return "cannot open safetensors file: \(reason)"
+        case let .invalidHeader(_, reason):
+            return "not a valid safetensors file: \(reason)"
+        case let .invalidTensor(_, name, reason):
+            return "tensor '\(name)': \(reason)"
+        case let .overlappingTensors(_, first, second):
+            return "tensors '\(first)' and '\(second)' overlap in the data area; the file is corrupt"
+        case let .invalidMetadata(_, reason):
+            return "__metadata__ \(reason)"
+        case let .tensorNotFound(_, name):
+            return "no tensor named '\(name)'"
+        case let .invalidTensorToWrite(name, reason):
+            return "cannot write tensor '\(name)': \(reason)"
+        }
+    }
+}
+
+extension SafeTensorsError: CategorizedError {
+    /// Reading a file the user pointed at is input; encoding tensors inconsistently is a failure.
+    public var category: ErrorCategory {
+        switch self {
+        case .cannotOpen, .invalidHeader, .invalidTensor, .overlappingTensors, .invalidMetadata, .tensorNotFound:
+            return .badInput
+        case .invalidTensorToWrite:
+            return .failure
         }
     }
 }

@@ -32,8 +32,8 @@ extension WeightLoader {
     public convenience init(safetensorsAt url: URL, name: String) throws {
         guard FileManager.default.fileExists(atPath: url.path) else { throw EngineError.missingFile(url) }
         let file: SafeTensorsFile
-        do { file = try SafeTensorsFile(url: url) } catch {
-            throw EngineError.invalidFile(url, reason: String(describing: error))
+        do { file = try SafeTensorsFile(url: url) } catch let error as SafeTensorsError {
+            throw EngineError.invalidFile(url, reason: error.detail)
         }
         self.init(source: SafeTensorsWeightSource(file: file, name: name))
     }

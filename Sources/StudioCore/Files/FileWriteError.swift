@@ -1,3 +1,4 @@
+import DiTEngine
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,6 +40,17 @@ public enum FileWriteError: Error, Equatable, Sendable, CustomStringConvertible 
         case ENOSPC, EDQUOT: return "\(reason) (free some space)"
         case EROFS, EACCES, EPERM: return "\(reason) (choose a writable folder)"
         default: return reason
+        }
+    }
+}
+
+extension FileWriteError: CategorizedError {
+    /// A destination the user chose that is taken, or is not a regular file, is their input to fix;
+    /// a write that fails on the way is a failure.
+    public var category: ErrorCategory {
+        switch self {
+        case .exists, .notARegularFile: return .badInput
+        case .cannotWrite: return .failure
         }
     }
 }

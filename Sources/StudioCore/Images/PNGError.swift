@@ -1,3 +1,4 @@
+import DiTEngine
 /// Why reading or writing a PNG failed. Every message names the file (or keyword) and the reason.
 public enum PNGError: Error, Equatable, CustomStringConvertible {
     /// The file could not be read or decoded: missing, unreadable, not a PNG, corrupt or truncated.
@@ -25,6 +26,17 @@ public enum PNGError: Error, Equatable, CustomStringConvertible {
             return "PNG text for keyword \"\(keyword)\": \(reason)"
         case let .invalidImage(reason):
             return "cannot encode PNG: \(reason)"
+        }
+    }
+}
+
+extension PNGError: CategorizedError {
+    /// Reading an image is input; writing one fails for other reasons, except for text the job
+    /// brought (a prompt holding a NUL).
+    public var category: ErrorCategory {
+        switch self {
+        case .unreadable, .invalidText: return .badInput
+        case .unwritable, .invalidKeyword, .invalidImage: return .failure
         }
     }
 }

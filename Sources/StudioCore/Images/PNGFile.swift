@@ -54,10 +54,17 @@ public enum PNGFile {
         for index in 0..<Int(decoded.text_count) {
             chunks.append(textChunk(decoded.texts[index]))
         }
+        var dropped: PNGImage.DroppedTextChunks?
+        if decoded.dropped_text_count > 0 {
+            let reason = withUnsafeBytes(of: decoded.dropped_text_reason) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            dropped = PNGImage.DroppedTextChunks(count: Int(decoded.dropped_text_count), reason: reason)
+        }
         return PNGImage(image: RGBImage(width: width, height: height, pixels: rgb), alpha: alpha,
                         format: PNGFormat(colorType: colorType, bitDepth: Int(decoded.bit_depth),
                                           interlaced: decoded.interlaced != 0),
-                        textChunks: chunks)
+                        textChunks: chunks, droppedTextChunks: dropped)
     }
 
     /// Writes an 8-bit RGB PNG with the given text chunks through `writer` (see `SafeFileWriter`:

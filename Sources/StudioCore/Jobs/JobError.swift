@@ -1,3 +1,4 @@
+import DiTEngine
 /// Why a job was refused before it was queued. Messages name the parameter and what to do.
 public enum JobError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A parameter is out of range or does not fit the model (`key` names it: steps, guidance, size…).
@@ -15,6 +16,15 @@ public enum JobError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unsupported(reason): return reason
         case let .missingSource(path, reason): return "source image \(path): \(reason)"
         case let .invalidLayout(reason): return "layout: \(reason)"
+        }
+    }
+}
+
+extension JobError: CategorizedError {
+    /// A refused job is refused for what it asks.
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidParameter, .unsupported, .missingSource, .invalidLayout: return .badInput
         }
     }
 }

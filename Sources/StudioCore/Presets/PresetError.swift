@@ -1,3 +1,4 @@
+import DiTEngine
 /// Why a preset could not be found or run.
 public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownPreset(name: String, suggestion: String?, available: [String])
@@ -23,6 +24,15 @@ public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
             return "preset '\(name)', operation \(operation): \(reason)"
         case .queuePaused:
             return "the queue is paused; resume it to run the preset"
+        }
+    }
+}
+
+extension PresetError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .unknownPreset, .refused, .missingPrompt, .jobRefused: return .badInput
+        case .queuePaused: return .failure
         }
     }
 }

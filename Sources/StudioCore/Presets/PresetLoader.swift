@@ -8,8 +8,8 @@ import Foundation
 /// description = "Quick look"
 /// [settings]
 /// steps = 8                           # 1…10000
-/// guidance = 4.0                      # ≥ 0 (CFG scale)
-/// shift = 1.0                         # > 0
+/// guidance = 4.0                      # 0…100 (CFG scale)
+/// shift = 1.0                         # 0.01…100
 /// sampler = "euler"                   # euler | heun
 /// rng = "torch"                       # torch | native
 /// size = "64x64"                      # WxH
@@ -202,13 +202,13 @@ public struct PresetLoader {
 
     private func guidance(_ document: ConfigDocument, _ table: ConfigTable, _ key: String) throws -> Double? {
         guard let value = try document.number(table, key) else { return nil }
-        guard value.isFinite, value >= 0 else { throw document.invalid(table, key, "must be ≥ 0 (got \(value))") }
+        if let problem = GenerateParameters.guidanceProblem(value) { throw document.invalid(table, key, problem) }
         return value
     }
 
     private func shift(_ document: ConfigDocument, _ table: ConfigTable, _ key: String) throws -> Double? {
         guard let value = try document.number(table, key) else { return nil }
-        guard value.isFinite, value > 0 else { throw document.invalid(table, key, "must be > 0 (got \(value))") }
+        if let problem = GenerateParameters.shiftProblem(value) { throw document.invalid(table, key, problem) }
         return value
     }
 

@@ -1,3 +1,4 @@
+import DiTEngine
 /// Why a queue operation was refused. Each message says which job and why, for the status line.
 public enum QueueError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownJob(JobID)
@@ -27,6 +28,15 @@ public enum QueueError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .busy(running): return "job \(running) is still running"
         case let .duplicateJob(id): return "job \(id) exists already"
         case let .invalidCount(count): return "a batch needs between 1 and \(JobRequest.maximumCount) jobs (got \(count))"
+        }
+    }
+}
+
+extension QueueError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .unknownJob, .invalidCount: return .badInput
+        case .notQueued, .alreadyFinished, .notFinished, .notRunning, .busy, .duplicateJob, .jobNumberOutOfRange: return .failure
         }
     }
 }

@@ -1,3 +1,4 @@
+import DiTEngine
 /// Why a session could not be created, opened or written. Messages name the directory or file.
 public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The directory has no journal: it is not a session (or was never finished being created).
@@ -32,6 +33,15 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "session \(id) is closed"
         case let .cannotRemove(path, reason):
             return "\(path): cannot remove the session: \(reason)"
+        }
+    }
+}
+
+extension SessionError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .notASession, .unknownSession: return .badInput
+        case .locked, .cannotCreate, .journalUnreadable, .journalUnwritable, .closed, .cannotRemove: return .failure
         }
     }
 }

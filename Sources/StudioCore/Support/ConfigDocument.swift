@@ -16,9 +16,17 @@ public final class ConfigDocument {
     public private(set) var warnings: [ConfigWarning] = []
     private let keyLines: [String: Int]
 
-    /// Parses `text`; throws `ConfigFileError.invalidTOML` with the line and column of a syntax error.
+    /// Parses `text`; throws `ConfigFileError.invalidTOML` with the line and column of a syntax error
+    /// or of a control character TOML forbids (checked first: TOMLKit hands the text to C++ as a C
+    /// string, so a NUL would silently end the file there).
     public init(file: String, text: String) throws {
         self.file = file
+        if let control = ForbiddenControlCharacter.first(in: Array(text.utf8), syntax: .toml) {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let excerpt = control.line <= lines.count ? TerminalText.line(String(lines[control.line - 1])) : ""
+            throw ConfigFileError.invalidTOML(file: file, line: control.line, column: control.column,
+                                              reason: control.reason, excerpt: excerpt)
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

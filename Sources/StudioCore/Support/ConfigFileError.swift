@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 /// Why a preset or theme file (TOML) was refused. Every message names the file, the line where it
@@ -60,5 +61,13 @@ public struct ConfigWarning: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         "\(ConfigFileError.location(file, line)): warning: \(message)"
+    }
+}
+
+extension ConfigFileError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .unreadable, .invalidTOML, .invalidValue, .missingKey, .unavailable: return .badInput
+        }
     }
 }

@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 /// The model the studio uses when none is named: `$DIT_STUDIO_MODEL` if set, else the embedded model
@@ -43,6 +44,14 @@ public enum DefaultModelError: Error, CustomStringConvertible, Equatable {
         case let .notFound(searched):
             let last = searched.last.map { ", last \($0.path)" } ?? ""
             return "the built-in model \(DefaultModel.name) was not found (looked in \(searched.count) places beside and above the executable\(last)); pass --model DIR or set $\(DefaultModel.environmentVariable)"
+        }
+    }
+}
+
+extension DefaultModelError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .notAModel, .notFound: return .badInput
         }
     }
 }

@@ -36,7 +36,7 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         var object: [String: Any] = [:]
         if FileManager.default.fileExists(atPath: url.path) {
             guard let existing = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
-                throw ModelStudioDefaultsError(path: url.path, reason: "is not a JSON object")
+                throw ModelStudioDefaultsError(path: url.path, key: nil, reason: "is not a JSON object")
             }
             object = existing
         }
@@ -46,24 +46,41 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
     }
 
     /// The defaults in `modelDirectory/studio.json`; none when the file is absent. A file that is
-    /// present but unreadable is an error naming it (a silent fallback would change images).
+    /// present but unreadable, or a value out of the range a job accepts, is an error naming the
+    /// file and the key (a silent fallback would change images).
     public init(modelDirectory: URL) throws {
         let url = modelDirectory.appendingPathComponent(Self.fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { self.init(); return }
-        do {
-            self = try JSONDecoder().decode(Self.self, from: InputFile.read(url, maximumBytes: 1 << 20))
-        } catch let error as InputFileError {
-            throw ModelStudioDefaultsError(path: url.path, reason: error.reason)
-        } catch {
-            throw ModelStudioDefaultsError(path: url.path, reason: StudioJSON.describe(error))
+        let data: Data
+        do { data = try InputFile.read(url, maximumBytes: 1 << 20) } catch let error as InputFileError {
+            throw ModelStudioDefaultsError(path: url.path, key: nil, reason: error.reason)
         }
-        if let steps, steps < 1 { throw ModelStudioDefaultsError(path: url.path, reason: "steps must be ≥ 1") }
-        if let guidance, !(guidance >= 0) { throw ModelStudioDefaultsError(path: url.path, reason: "guidance must be ≥ 0") }
-        if let shift, !(shift > 0) { throw ModelStudioDefaultsError(path: url.path, reason: "shift must be > 0") }
+        if let control = ForbiddenControlCharacter.first(in: [UInt8](data), syntax: .json) {
+            throw ModelStudioDefaultsError(path: url.path, key: nil, reason: control.description)
+        }
+        guard data.withUnsafeBytes({ JSONValue.nestingDepth(of: $0) }) <= 16 else {
+            throw ModelStudioDefaultsError(path: url.path, key: nil, reason: "nests arrays or objects more than 16 levels deep")
+        }
+        do {
+            self = try JSONDecoder().decode(Self.self, from: data)
+        } catch {
+            throw ModelStudioDefaultsError(path: url.path, key: StudioJSON.keyPath(of: error), reason: StudioJSON.reason(error))
+        }
+        func check(_ key: String, _ problem: String?) throws {
+            if let problem { throw ModelStudioDefaultsError(path: url.path, key: key, reason: problem) }
+        }
+        if let steps { try check("steps", GenerateParameters.stepsProblem(steps)) }
+        if let guidance { try check("guidance", GenerateParameters.guidanceProblem(guidance)) }
+        if let shift { try check("shift", GenerateParameters.shiftProblem(shift)) }
+        if let width { try check("width", GenerateParameters.sideRange.contains(width) ? nil : "must be between 1 and \(GenerateParameters.maximumSide) (got \(width))") }
+        if let height { try check("height", GenerateParameters.sideRange.contains(height) ? nil : "must be between 1 and \(GenerateParameters.maximumSide) (got \(height))") }
         if let regional {
-            if regional.injectSteps < 0 { throw ModelStudioDefaultsError(path: url.path, reason: "regional.inject_steps must be ≥ 0") }
-            if regional.blockInterval < 1 { throw ModelStudioDefaultsError(path: url.path, reason: "regional.block_interval must be ≥ 1") }
-            if !(0...1).contains(regional.baseRatio) { throw ModelStudioDefaultsError(path: url.path, reason: "regional.base_ratio must be in [0, 1]") }
+            try check("regional.inject_steps", regional.injectSteps >= 0 ? nil : "must be 0 or more (got \(regional.injectSteps))")
+            try check("regional.block_interval", regional.blockInterval >= 1 ? nil : "must be at least 1 (got \(regional.blockInterval))")
+            try check("regional.base_ratio", (0...1).contains(regional.baseRatio) ? nil : "must be between 0 and 1 (got \(regional.baseRatio))")
+        }
+        if let vitalBlocks {
+            try check("vital_blocks", vitalBlocks.allSatisfy { $0 >= 0 } ? nil : "block indices must be 0 or more")
         }
     }
 
@@ -100,8 +117,18 @@ public struct RegionalDefaults: Codable, Equatable, Sendable {
     }
 }
 
-public struct ModelStudioDefaultsError: Error, CustomStringConvertible, Equatable {
+/// Why a model's studio.json was refused: the file, the key when one is at fault, and what is wrong.
+public struct ModelStudioDefaultsError: Error, CustomStringConvertible, Equatable, CategorizedError {
     public var path: String
+    public var key: String?
     public var reason: String
-    public var description: String { "\(path): \(reason); fix or delete the file" }
+
+    public init(path: String, key: String?, reason: String) {
+        self.path = path
+        self.key = key
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(key.map { "key '\($0)': " } ?? "")\(reason); fix or delete the file" }
+    public var category: ErrorCategory { .badInput }
 }

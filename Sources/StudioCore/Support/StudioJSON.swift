@@ -17,22 +17,59 @@ public enum StudioJSON {
         try JSONDecoder().decode(type, from: data)
     }
 
-    /// A short reason for a decoding failure (the key path and what was wrong), for messages.
+    /// A short reason for a decoding failure (what was wrong and the key path), for messages.
     public static func describe(_ error: Error) -> String {
-        guard let error = error as? DecodingError else { return String(describing: error) }
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
-            return keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'"
+        if case let .keyNotFound(key, context)? = error as? DecodingError {
+            let keys = context.codingPath.map(name)
+            return "key '\(key.stringValue)' is missing" + (keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'")
         }
+        return reason(error) + (keyPath(of: error).map { " at '\($0)'" } ?? "")
+    }
+
+    /// The key path a decoding failure is about (`parameters.steps`; a missing key included), or nil
+    /// when the failure is not about one key (the text is not JSON at all).
+    public static func keyPath(of error: Error) -> String? {
+        guard let error = error as? DecodingError else { return nil }
+        var keys: [String]
         switch error {
-        case let .keyNotFound(key, context):
-            return "key '\(key.stringValue)' is missing\(path(context))"
+        case let .keyNotFound(key, context): keys = context.codingPath.map(name) + [key.stringValue]
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            keys = context.codingPath.map(name)
+        @unknown default: keys = []
+        }
+        return keys.isEmpty ? nil : keys.joined(separator: ".")
+    }
+
+    /// What was wrong, without the key path: `is missing`, `expected to decode Int but found a
+    /// string instead`, `not valid JSON (unescaped control character around character 8)`.
+    public static func reason(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return String(describing: error) }
+        switch error {
+        case .keyNotFound:
+            return "is missing"
         case let .typeMismatch(_, context), let .valueNotFound(_, context):
-            return "\(context.debugDescription)\(path(context))"
+            return sentence(context.debugDescription)
         case let .dataCorrupted(context):
-            return "\(context.debugDescription)\(path(context))"
+            var text = sentence(context.debugDescription)
+            if let underlying = context.underlyingError as NSError?,
+               let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
+                text += " (\(sentence(detail)))"
+            }
+            return text
         @unknown default:
             return String(describing: error)
         }
+    }
+
+    private static func name(_ key: CodingKey) -> String {
+        key.intValue.map(String.init) ?? key.stringValue
+    }
+
+    /// Foundation's sentences as a message fragment: lower-case start, no final full stop.
+    private static func sentence(_ text: String) -> String {
+        var text = text.trimmingCharacters(in: .whitespaces)
+        if text.hasSuffix(".") { text.removeLast() }
+        guard let first = text.first else { return text }
+        return first.lowercased() + text.dropFirst()
     }
 }

@@ -10,25 +10,34 @@ public struct StudioPaths: Sendable, Equatable {
     public var dataDirectory: URL
     /// `…/dit-studio` in the config directory.
     public var configDirectory: URL
+    /// One line for each `XDG_*` variable that was set but ignored (a relative path), so that a
+    /// front end can say why files are not where the user pointed.
+    public private(set) var notices: [String] = []
 
     public init(dataDirectory: URL, configDirectory: URL) {
         self.dataDirectory = dataDirectory
         self.configDirectory = configDirectory
     }
 
-    /// The paths the environment asks for. Relative or empty `XDG_*` values are ignored, as the
-    /// specification says.
+    /// The paths the environment asks for. Empty `XDG_*` values mean the default; relative ones are
+    /// ignored, as the specification says, with a notice.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let home = URL(fileURLWithPath: environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
                        ?? FileManager.default.homeDirectoryForCurrentUser.path, isDirectory: true)
+        var notices: [String] = []
         func base(_ variable: String, default relative: String) -> URL {
-            if let value = environment[variable], value.hasPrefix("/") {
-                return URL(fileURLWithPath: value, isDirectory: true)
+            let fallback = home.appendingPathComponent(relative, isDirectory: true)
+            guard let value = environment[variable], !value.isEmpty else { return fallback }
+            guard value.hasPrefix("/") else {
+                notices.append("$\(variable) is a relative path ('\(value)'), which the XDG Base Directory "
+                               + "specification says to ignore; using \(fallback.path)")
+                return fallback
             }
-            return home.appendingPathComponent(relative, isDirectory: true)
+            return URL(fileURLWithPath: value, isDirectory: true)
         }
         dataDirectory = base("XDG_DATA_HOME", default: ".local/share").appendingPathComponent("dit-studio", isDirectory: true)
         configDirectory = base("XDG_CONFIG_HOME", default: ".config").appendingPathComponent("dit-studio", isDirectory: true)
+        self.notices = notices
     }
 
     /// Where session directories live.

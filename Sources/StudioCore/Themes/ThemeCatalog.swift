@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 /// The themes on offer: built-in (`Themes/` in the repository) and the user's
@@ -68,6 +69,14 @@ public enum ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unknownTheme(name, suggestion, available):
             return "no theme called '\(name)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
                 + "; available: " + (available.isEmpty ? "none" : available.joined(separator: ", "))
+        }
+    }
+}
+
+extension ThemeError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .unknownTheme: return .badInput
         }
     }
 }

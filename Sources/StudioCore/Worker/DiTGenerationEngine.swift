@@ -119,3 +119,11 @@ public enum DiTGenerationEngineError: Error, CustomStringConvertible {
     case noModelLoaded
     public var description: String { "no model is loaded (the worker loads one before the first job)" }
 }
+
+extension DiTGenerationEngineError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .noModelLoaded: return .failure
+        }
+    }
+}
