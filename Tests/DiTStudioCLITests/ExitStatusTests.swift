@@ -137,7 +137,7 @@ final class ExitStatusTests: XCTestCase {
     func testGenerateWhenTheImageCannotBeWritten() throws {
         try check([
             Case(arguments: ["generate", "x", "--model", fixtureModel.path, "--steps", "1", "--out", "/nonexistent-folder/x.png"],
-                 status: 1, reason: "/nonexistent-folder/x.png: cannot write PNG"),
+                 status: 1, reason: "/nonexistent-folder/x.png: cannot write: No such file or directory"),
         ])
     }
 

@@ -83,7 +83,7 @@ final class FileSafetyCommandTests: XCTestCase {
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
         for (path, kind) in [(fifo, "a FIFO (named pipe)"), ("/dev/null", "a character device")] {
             let result = try runDiTStudio(["info", path], within: 30)
-            XCTAssertEqual(result.status, 1, result.standardError)
+            XCTAssertEqual(result.status, 2, result.standardError)  // a path the user named: bad input
             XCTAssertEqual(result.standardOutput, "")
             XCTAssertTrue(result.standardError.contains("\(path): it is \(kind); only regular files and model directories are read"),
                           result.standardError)
