@@ -34,3 +34,17 @@ extension GenerationPipeline {
         return Inversion(schedule: forward, trajectory: reversedTrajectory.reversed())
     }
 }
+
+extension GenerationPipeline {
+    /// Samples forward from an inversion's noise with `request`'s prompt and guidance, by Euler steps
+    /// along the inversion's schedule: with the settings the inversion used, the source comes back.
+    public func reconstruct(_ inversion: Inversion, request: GenerationRequest) throws -> Tensor {
+        var plain = request
+        plain.regional = nil
+        let (guidance, _) = try makeGuidance(plain)
+        let run = GenerationRun(model: model.transformer, guidance: guidance, noise: inversion.noise,
+                                schedule: inversion.schedule, sampler: EulerSampler())
+        try run.run()
+        return run.sample
+    }
+}
