@@ -59,8 +59,9 @@ final class EmbeddedModelQualityTests: XCTestCase {
     static let floors: [Int: Int] = [1: 175, 2: 149, 3: 96]
     static let backgroundFloor = 586
 
-    /// The whole fixed set through the Swift engine. A debug build takes about 2 s an image (20 minutes for
-    /// the set), a release build about 0.2 s (2 minutes on an idle 2-core machine): so `make test` builds
+    /// The whole fixed set through the Swift engine. Measured with `dit-studio evaluate --n 10` (30 captions,
+    /// OPENBLAS_NUM_THREADS=1, on the shared 2-core machine): debug 80 s, release 8 s — 27 minutes against
+    /// under 3 for the 600 captions. So `make test` builds
     /// the release `dit-studio` and names it in $DIT_STUDIO_EVALUATOR, and this test runs
     /// `dit-studio evaluate --records` through it; an optimised test build (`make test TEST_MODE=release`)
     /// runs the engine in-process. $DIT_STUDIO_QUALITY_MODEL scores another model directory instead (to
@@ -105,6 +106,11 @@ final class EmbeddedModelQualityTests: XCTestCase {
         process.arguments = ["evaluate", "--model", model.path,
                              "--captions", Self.modelDirectory.appendingPathComponent(EvaluationSet.defaultFileName).path,
                              "--records", records.path]
+        // One BLAS thread: the products are tiny, and on a busy machine OpenBLAS's spinning threads made
+        // the run 3× slower (30 captions: 8 s with one thread, 24 s with the default two).
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = "1"
+        process.environment = environment
         let error = Pipe()
         process.standardError = error
         try process.run()
