@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "StudioCoreTests", dependencies: ["StudioCore", "DiTEngine"]),
         .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI"]),
         // Runs the built `dit-studio` binary (exit codes, output), so it depends on the executable.
-        .testTarget(name: "DiTStudioCLITests", dependencies: ["DiTStudioCLI", "StudioCore"]),
+        .testTarget(name: "DiTStudioCLITests", dependencies: ["DiTStudioCLI", "StudioCore", "ShapesWorld"]),
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "StudioCore", "DiTEngine"]),
         // The shipped model end to end: parity with PyTorch and an adherence floor.
         .testTarget(name: "ModelQualityTests", dependencies: ["DiTEngine", "ShapesWorld", "StudioCore"]),

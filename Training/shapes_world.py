@@ -9,6 +9,7 @@ import json
 import math
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -277,13 +278,12 @@ class Judgement:
         return self.objects_ok and self.background_ok is not False
 
 
-def judge(img: np.ndarray, caption: str) -> Judgement:
-    """Does the image adhere to the caption? (SHAPES_WORLD "What adherence means")."""
-    parsed = parse_caption(caption)
-    regions, background = find_regions(img)
-    used = set()
+def _match(objects: list[CaptionObject], regions: list[Region]) -> tuple[list[bool], set[int]]:
+    """The judge's matching: each named object, in caption order, takes the first unused region with its
+    colour, shape, size and (if named) position."""
+    used: set[int] = set()
     per_object = []
-    for obj in parsed.objects:
+    for obj in objects:
         match = None
         for i, r in enumerate(regions):
             if i in used or r.colour != obj.colour or r.shape != obj.shape or r.size != obj.size:
@@ -295,8 +295,94 @@ def judge(img: np.ndarray, caption: str) -> Judgement:
         if match is not None:
             used.add(match)
         per_object.append(match is not None)
+    return per_object, used
+
+
+def judge(img: np.ndarray, caption: str) -> Judgement:
+    """Does the image adhere to the caption? (SHAPES_WORLD "What adherence means")."""
+    parsed = parse_caption(caption)
+    regions, background = find_regions(img)
+    per_object, _ = _match(parsed.objects, regions)
     bg_ok = None if parsed.background is None else (parsed.background == background)
     return Judgement(all(per_object), bg_ok, per_object)
+
+
+# ---------------------------------------------------------------- why an image fails: error classes
+
+# Classes of failure, in table order, with their printed names. The Swift twin (Sources/ShapesWorld/
+# FailureAnalysis.swift) follows the same rules; change both together.
+ERROR_CLASSES = {
+    "missing": "object missing", "colour": "wrong colour", "shape": "wrong shape",
+    "swapped": "colour/shape swapped", "position": "wrong position", "size": "wrong size",
+    "extra": "extra object", "background": "background",
+}
+
+
+@dataclass
+class Diagnosis:
+    judgement: Judgement
+    errors: list[str]  # ERROR_CLASSES keys: unfound objects (caption order), unexplained regions, background
+    detected_background: str
+
+
+def diagnose(img: np.ndarray, caption: str) -> Diagnosis:
+    """The judgement and, when the image fails, why. Rules (the same in Swift):
+
+    Each named object the judge did not find is explained by an unused region (the judge's own matches
+    stay), in passes over the unfound objects in caption order, each pass taking the first unused region in
+    region order that fits, before the next pass starts:
+      1. position  — the object's colour, shape and size, at another named position;
+      2. size      — its colour and shape, at its position (or any when the caption names none), other size;
+      3. colour    — its shape, at its position, another colour: "swapped" when that colour is named for
+                     another object of the caption, else "colour";
+      4. shape     — its colour, at its position, another shape: "swapped" when that shape is named for
+                     another object of the caption, else "shape";
+    an object still unexplained is "missing". Then every unused region left is an "extra" object, and a
+    wrong background adds "background". An adhering image has no errors.
+    """
+    parsed = parse_caption(caption)
+    regions, background = find_regions(img)
+    per_object, used = _match(parsed.objects, regions)
+    bg_ok = None if parsed.background is None else (parsed.background == background)
+    judgement = Judgement(all(per_object), bg_ok, per_object)
+    if judgement.ok:
+        return Diagnosis(judgement, [], background)
+    objs = parsed.objects
+    classes: dict[int, str] = {}
+
+    def at_position(o: CaptionObject, r: Region) -> bool:
+        return o.position is None or r.position == o.position
+
+    def named_for_another(i: int, attribute: str, value: str) -> bool:
+        return any(getattr(o, attribute) == value for j, o in enumerate(objs) if j != i)
+
+    passes = [
+        lambda i, o, r: "position" if (o.position is not None and r.colour == o.colour and r.shape == o.shape
+                                       and r.size == o.size and r.position != o.position) else None,
+        lambda i, o, r: "size" if (r.colour == o.colour and r.shape == o.shape and at_position(o, r)
+                                   and r.size != o.size) else None,
+        lambda i, o, r: (("swapped" if named_for_another(i, "colour", r.colour) else "colour")
+                         if r.shape == o.shape and at_position(o, r) and r.colour != o.colour else None),
+        lambda i, o, r: (("swapped" if named_for_another(i, "shape", r.shape) else "shape")
+                         if r.colour == o.colour and at_position(o, r) and r.shape != o.shape else None),
+    ]
+    for rule in passes:
+        for i, o in enumerate(objs):
+            if per_object[i] or i in classes:
+                continue
+            for k, r in enumerate(regions):
+                if k in used:
+                    continue
+                cls = rule(i, o, r)
+                if cls is not None:
+                    classes[i] = cls
+                    used.add(k)
+                    break
+    errors = [classes.get(i, "missing") for i, found in enumerate(per_object) if not found]
+    errors += ["extra"] * (len(regions) - len(used))
+    if bg_ok is False:
+        errors.append("background")
+    return Diagnosis(judgement, errors, background)
 
 
 # ---------------------------------------------------------------- tokenizer
@@ -323,6 +409,31 @@ def held_out_captions(n_per_count: int, seed: int = 20261125) -> list[tuple[Scen
             s = random_scene(rng, k)
             out.append((s, s.caption()))
     return out
+
+
+# ---------------------------------------------------------------- the fixed evaluation set
+
+EVAL_CAPTIONS_VERSION = "eval-captions-v1"
+EVAL_CAPTIONS = Path(__file__).resolve().parent.parent / "Models" / "shapes-mmdit" / f"{EVAL_CAPTIONS_VERSION}.json"
+
+
+def load_eval_captions(path: Path = EVAL_CAPTIONS, per_count: int | None = None) -> dict:
+    """The fixed evaluation caption set (written by make_eval_captions.py); with per_count, only the first
+    per_count items of each object count (a fixed subset, in file order)."""
+    data = json.loads(Path(path).read_text())
+    for key in ("version", "items"):
+        if key not in data:
+            raise ValueError(f"{path}: not an evaluation caption set (no {key!r})")
+    if per_count is not None:
+        taken = {1: 0, 2: 0, 3: 0}
+        items = []
+        for item in data["items"]:
+            k = len(item["objects"])
+            if taken.get(k, per_count) < per_count:
+                taken[k] += 1
+                items.append(item)
+        data = {**data, "items": items}
+    return data
 
 
 if __name__ == "__main__":

@@ -44,7 +44,10 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--eval-minutes", type=float, default=20)
-    ap.add_argument("--eval-n", type=int, default=40, help="held-out captions per object count")
+    ap.add_argument("--eval-n", type=int, default=40, help="captions per object count in each evaluation")
+    ap.add_argument("--eval-set", choices=("held-out", "fixed"), default="held-out",
+                    help="held-out: fresh captions (the curve so far); fixed: the first --eval-n per count of "
+                         "the fixed set eval-captions-v1, with its seeds (comparable with dit-studio evaluate)")
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     apply_thread_setting(args.threads)
@@ -138,7 +141,8 @@ def main() -> None:
             checkpoint(); last_save = time.time()
         if state["train_seconds"] - state["last_eval"] >= args.eval_minutes * 60:
             state["last_eval"] = state["train_seconds"]
-            res = adherence(ema_tr, ema_te, tokenizer, vae, shift_f, scale_f, args.eval_n)
+            caption_set = sw.load_eval_captions() if args.eval_set == "fixed" else None
+            res = adherence(ema_tr, ema_te, tokenizer, vae, shift_f, scale_f, args.eval_n, caption_set=caption_set)
             res.update(minutes=round(state["train_seconds"] / 60, 1), images=state["images"], step=state["step"])
             state["evals"].append(res)
             log_line(log_path, kind="eval", **res)

@@ -4,29 +4,33 @@ import Foundation
 import ShapesWorld
 import StudioCore
 
-/// `dit-studio evaluate`: adherence of a Shapes-World model through this engine — fresh captions
-/// (1, 2 and 3 objects, every position and the background named) generated and scored by the
-/// SHAPES_WORLD detector, the same rules as Training/evaluate.py.
+/// `dit-studio evaluate`: adherence of a Shapes-World model through this engine on the fixed caption set
+/// (`eval-captions-v1.json` beside the built-in model) — the same captions, seeds and torch noise as
+/// `Training/evaluate.py`, so that the two engines can be compared caption by caption.
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Measure how well a Shapes-World model follows its captions (the built-in model by default).",
         discussion: """
-            Draws N scenes of each object count with a seeded generator, generates each canonical \
-            caption (seed = --seed + index) and reports the share of captions whose every object is \
-            found with the right colour, shape, size and position, and the share with the right \
-            background.
+            Generates every caption of the fixed evaluation set with its own seed (torch RNG) at the \
+            model's studio defaults and scores the image with the Shapes-World detector: the share of \
+            captions whose every object is found with the right colour, shape, size and position, and \
+            the share with the right background, each with its Wilson 95% interval, then the failures \
+            per object count by class (object missing, wrong colour, wrong shape, colour/shape swapped, \
+            wrong position, wrong size, extra object, background). With --score-images it scores \
+            existing PNGs (NNN.png by item id, e.g. from Training/evaluate.py --save-images) instead.
             """
     )
 
     @Option(help: "Model directory (default: $DIT_STUDIO_MODEL, else the built-in model).", completion: .directory)
     var model: String?
 
-    @Option(help: "Captions per object count.")
-    var n: Int = 70
+    @Option(help: "Caption set (default: \(EvaluationSet.defaultFileName) in the model directory, else beside the built-in model).",
+            completion: .file(extensions: ["json"]))
+    var captions: String?
 
-    @Option(help: "Seed of the caption draw and first image seed.")
-    var seed: UInt64 = 1
+    @Option(help: "Only the first N captions of each object count (default: all).")
+    var n: Int?
 
     @Option(help: "Sampling steps (default: the model's studio.json, else 20).")
     var steps: Int?
@@ -37,48 +41,121 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Timestep shift (default: the model's studio.json, else its scheduler config, else 3).")
     var shift: Double?
 
-    @Flag(help: "List every caption that fails, with what the detector found.")
+    @Option(help: "Write one JSON line per caption (the fields of Training/evaluate.py --records).", completion: .file())
+    var records: String?
+
+    @Option(help: "Write every generated image to this folder as NNN.png (item id).", completion: .directory)
+    var saveImages: String?
+
+    @Option(help: "Score these PNGs (NNN.png by item id) instead of generating; no model is loaded.", completion: .directory)
+    var scoreImages: String?
+
+    @Flag(help: "List every caption that fails, with its failure classes.")
     var showFailures = false
 
+    /// Failures of this command's own inputs.
+    enum Failure: Error, CustomStringConvertible {
+        case noCaptionSet(searched: [String])
+        case missingImage(path: String, id: Int)
+        case wrongImageSize(path: String, width: Int, height: Int)
+
+        var description: String {
+            switch self {
+            case let .noCaptionSet(searched):
+                return "no evaluation caption set found (looked for \(searched.joined(separator: ", "))); pass --captions FILE"
+            case let .missingImage(path, id):
+                return "\(path): no image for caption \(id); --score-images needs one PNG per item, named by its id (NNN.png)"
+            case let .wrongImageSize(path, width, height):
+                return "\(path): \(width)×\(height) pixels; the Shapes-World detector scores 64×64 images"
+            }
+        }
+    }
+
     func validate() throws {
-        guard (1...10_000).contains(n) else { throw ValidationError("--n must be between 1 and 10000 (got \(n))") }
+        if let n, !(1...10_000).contains(n) { throw ValidationError("--n must be between 1 and 10000 (got \(n))") }
         if let steps, !GenerateParameters.stepsRange.contains(steps) { throw ValidationError("--steps must be between 1 and 10000") }
         if let cfg, !(cfg >= 0) { throw ValidationError("--cfg must be ≥ 0") }
         if let shift, !(shift > 0) { throw ValidationError("--shift must be > 0") }
+        if scoreImages != nil, saveImages != nil { throw ValidationError("--score-images and --save-images exclude each other") }
     }
 
     func run() throws {
-        let directory = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
-        var defaults = try ModelStudioDefaults(modelDirectory: directory)
-        // The same fallbacks as `generate`: the scheduler's shift when studio.json names none.
-        defaults.shift = try defaults.shift ?? ModelFacts.defaultShift(modelDirectory: directory)
-        let pipeline = try GenerationPipeline(model: try DiffusionModel(directory: directory))
-        let detector = Detector()
-        var rng = SeededGenerator(seed: seed)
-        var objectsCorrect: [Int: [Bool]] = [1: [], 2: [], 3: []]
-        var backgrounds: [Bool] = []
+        let modelDirectory: URL? = scoreImages == nil || model != nil
+            ? try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory() : nil
+        let set = try EvaluationSet(contentsOf: try captionSetURL(modelDirectory: modelDirectory)).firstPerCount(n)
         let started = Date()
-        var index: UInt64 = 0
-        for count in 1...3 {
-            for _ in 0..<n {
-                let caption = Scene.random(objects: count, using: &rng).caption
-                let request = GenerationRequest(prompt: caption.text, seed: seed &+ index,
-                                                steps: steps ?? defaults.steps ?? 20,
-                                                guidanceScale: Float(cfg ?? defaults.guidance ?? 4),
-                                                shift: shift ?? defaults.shift ?? 3, noise: .torch,
-                                                width: defaults.width ?? 64, height: defaults.height ?? 64)
-                index += 1
-                guard let output = try pipeline.generate(request) else { continue }
-                let j = detector.judge(pixels: output.pixels, width: output.width, height: output.height, caption: caption)
-                objectsCorrect[count]?.append(j.objectsCorrect)
-                backgrounds.append(j.backgroundCorrect ?? false)
-                if showFailures, !j.adheres {
-                    print("✗ seed \(request.seed) \(j.objectsFound) background \(j.detectedBackground) · \(caption.text)")
-                }
+        let detector = Detector()
+        var scores: [CaptionScore] = []
+        var recordLines: [String] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func score(_ item: EvaluationSet.Item, pixels: [UInt8], width: Int, height: Int) throws {
+            let caption = try Caption(parsing: item.caption)
+            let s = CaptionScore(item: item, diagnosis: detector.diagnose(pixels: pixels, width: width, height: height, caption: caption))
+            scores.append(s)
+            recordLines.append(String(decoding: try encoder.encode(s), as: UTF8.self))
+            if showFailures, !s.adheres {
+                print("✗ \(item.id) seed \(item.seed) \(s.errors.map(\.rawValue).joined(separator: ",")) · bg \(s.detectedBackground) · \(item.caption)")
             }
         }
-        func rate(_ v: [Bool]) -> String { String(format: "%.3f", Double(v.filter { $0 }.count) / Double(max(v.count, 1))) }
-        print("\(directory.lastPathComponent): \(3 * n) captions, steps \(steps ?? defaults.steps ?? 20), cfg \(cfg ?? defaults.guidance ?? 4), shift \(shift ?? defaults.shift ?? 3), \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
-        print("one object \(rate(objectsCorrect[1]!)) · two objects \(rate(objectsCorrect[2]!)) · three objects \(rate(objectsCorrect[3]!)) · background \(rate(backgrounds))")
+
+        let header: String
+        if let scoreImages {
+            let folder = URL(fileURLWithPath: scoreImages, isDirectory: true)
+            for item in set.items {
+                let url = folder.appendingPathComponent(String(format: "%03d.png", item.id))
+                guard FileManager.default.fileExists(atPath: url.path) else { throw Failure.missingImage(path: url.path, id: item.id) }
+                let image = try PNGFile.read(from: url).image
+                guard image.width == 64, image.height == 64 else {
+                    throw Failure.wrongImageSize(path: url.path, width: image.width, height: image.height)
+                }
+                try score(item, pixels: image.pixels, width: image.width, height: image.height)
+            }
+            header = "\(scoreImages): \(scores.count) images of \(set.version) scored by the Swift detector"
+        } else {
+            let directory = modelDirectory!
+            var defaults = try ModelStudioDefaults(modelDirectory: directory)
+            // The same fallbacks as `generate`: the scheduler's shift when studio.json names none.
+            defaults.shift = try defaults.shift ?? ModelFacts.defaultShift(modelDirectory: directory)
+            let (steps, cfg, shift) = (steps ?? defaults.steps ?? 20, cfg ?? defaults.guidance ?? 4, shift ?? defaults.shift ?? 3)
+            let pipeline = try GenerationPipeline(model: try DiffusionModel(directory: directory))
+            let imageFolder = saveImages.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            if let imageFolder { try FileManager.default.createDirectory(at: imageFolder, withIntermediateDirectories: true) }
+            for item in set.items {
+                let request = GenerationRequest(prompt: item.caption, seed: item.seed, steps: steps,
+                                                guidanceScale: Float(cfg), shift: shift, noise: .torch,
+                                                width: 64, height: 64)
+                guard let output = try pipeline.generate(request) else { continue }
+                if let imageFolder {
+                    try PNGFile.write(RGBImage(width: output.width, height: output.height, pixels: output.pixels),
+                                      to: imageFolder.appendingPathComponent(String(format: "%03d.png", item.id)),
+                                      overwrite: true)
+                }
+                try score(item, pixels: output.pixels, width: output.width, height: output.height)
+            }
+            header = "\(directory.lastPathComponent): \(scores.count) captions of \(set.version), Swift engine, "
+                + "steps \(steps), cfg \(cfg), shift \(shift), torch RNG, "
+                + String(format: "%.0f s", Date().timeIntervalSince(started))
+        }
+        if let records {
+            try Data(recordLines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: records), options: .atomic)
+        }
+        print(AdherenceTally(scores: scores).report(header: header))
+    }
+
+    /// `--captions`, else the default set in the model directory, else beside the built-in model.
+    private func captionSetURL(modelDirectory: URL?) throws -> URL {
+        if let captions { return URL(fileURLWithPath: captions) }
+        var candidates: [URL] = []
+        if let modelDirectory { candidates.append(modelDirectory.appendingPathComponent(EvaluationSet.defaultFileName)) }
+        var environment = ProcessInfo.processInfo.environment
+        environment[DefaultModel.environmentVariable] = nil  // the built-in model's folder, not $DIT_STUDIO_MODEL
+        if let builtIn = try? DefaultModel.directory(environment: environment) {
+            candidates.append(builtIn.appendingPathComponent(EvaluationSet.defaultFileName))
+        }
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            throw Failure.noCaptionSet(searched: candidates.map(\.path))
+        }
+        return found
     }
 }

@@ -93,6 +93,12 @@ public struct Detector: Sendable {
     /// Judges an RGB8 image against a caption.
     public func judge(pixels: [UInt8], width: Int, height: Int, caption: Caption) -> Judgement {
         let (regions, background) = self.regions(pixels: pixels, width: width, height: height)
+        return judge(regions: regions, background: background, caption: caption).judgement
+    }
+
+    /// The judgement from measured regions, and which regions the found objects took: each named object, in
+    /// caption order, takes the first unused region with its colour, shape, size and (if named) position.
+    func judge(regions: [Region], background: String, caption: Caption) -> (judgement: Judgement, used: Set<Int>) {
         var used = Set<Int>()
         var found: [Bool] = []
         for object in caption.objects {
@@ -104,8 +110,9 @@ public struct Detector: Sendable {
             if let match { used.insert(match) }
             found.append(match != nil)
         }
-        return Judgement(objectsFound: found, backgroundCorrect: caption.background.map { $0 == background },
-                         detectedBackground: background)
+        let judgement = Judgement(objectsFound: found, backgroundCorrect: caption.background.map { $0 == background },
+                                  detectedBackground: background)
+        return (judgement, used)
     }
 
     private func describe(colour: String, area: Int, fill: Double, cx: Double, cy: Double, side: Int) -> Region {

@@ -5,7 +5,8 @@ import XCTest
 
 /// The Swift detector must judge exactly as the Python one that scores training (Training/shapes_world.py).
 /// Fixtures: Tests/Fixtures/shapes/, written by `python3 Training/reference/make_detector_fixtures.py` —
-/// blurred, noisy, colour-cast and damaged scenes with true and mutated captions, and the Python verdicts.
+/// blurred, noisy, colour-cast and damaged scenes with true and mutated captions, scenes drawn with one thing
+/// changed (swapped, dropped, moved, resized, added, recoloured), and the Python verdicts and failure classes.
 final class DetectorParityTests: XCTestCase {
     private struct Record: Decodable {
         struct PyRegion: Decodable {
@@ -17,6 +18,7 @@ final class DetectorParityTests: XCTestCase {
         var objects_found: [Bool]
         var background_ok: Bool?
         var detected_background: String
+        var errors: [String]
         var regions: [PyRegion]
     }
 
@@ -50,6 +52,12 @@ final class DetectorParityTests: XCTestCase {
             let j = detector.judge(pixels: px, width: w, height: h, caption: try Caption(parsing: r.caption))
             XCTAssertEqual(j.objectsFound, r.objects_found, "\(r.image): \(r.caption)")
             XCTAssertEqual(j.backgroundCorrect, r.background_ok, "\(r.image): \(r.caption)")
+            let d = detector.diagnose(pixels: px, width: w, height: h, caption: try Caption(parsing: r.caption))
+            XCTAssertEqual(d.judgement, j, r.image)
+            XCTAssertEqual(d.errors.map(\.rawValue), r.errors, "\(r.image): failure classes of “\(r.caption)”")
         }
+        // The fixtures must exercise every failure class, or the parity above proves little.
+        let seen = Set(records.flatMap(\.errors))
+        for c in FailureClass.allCases { XCTAssertTrue(seen.contains(c.rawValue), "no fixture shows “\(c.title)”") }
     }
 }
