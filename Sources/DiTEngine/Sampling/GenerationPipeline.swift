@@ -174,10 +174,10 @@ public final class GenerationPipeline: @unchecked Sendable {
 
     /// Runs `request` to the end, calling `onStep` after every step (return false to stop: then the
     /// result is nil). `onPrepared` sees the prepared run (and its warnings) before the first step.
-    public func generate(_ request: GenerationRequest,
+    public func generate(_ request: GenerationRequest, edit: EditRequest? = nil,
                          onStep: (StepResult) throws -> Bool = { _ in true },
                          onPrepared: (Prepared) throws -> Void = { _ in }) throws -> Output? {
-        let prepared = try prepare(request)
+        let prepared = try prepare(request, edit: edit)
         try onPrepared(prepared)
         let run = prepared.run
         try run.run(onStep: onStep)
