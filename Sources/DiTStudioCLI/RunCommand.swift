@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The prompt ({prompt} in the preset's template; default: the preset's own prompt).")
     var prompt: String?
 
+    @Option(help: "An image for an editing preset to start from (its first operation edits it).", completion: .file(extensions: ["png"]))
+    var image: String?
+
     @Option(help: "Write the images here instead of the session folder.", completion: .directory)
     var outDir: String?
 
@@ -61,7 +64,21 @@ struct RunCommand: ParsableCommand {
 
         // Everything that can be checked is checked before the session folder is made.
         var generator = SystemRandomNumberGenerator()
-        let plan = try chosen.plan(prompt: prompt, seed: seed, overrides: overrides, using: &generator)
+        var start: ImageReference?
+        var startPrompt: String?
+        if let image {
+            let url = URL(fileURLWithPath: image).standardizedFileURL
+            let png: PNGImage
+            do { png = try PNGFile.read(from: url) } catch { throw CLIError.badInput("--image \(image): \(error)") }
+            start = ImageReference(path: url.path, fingerprint: try? ContentFingerprint.of(fileAt: url))
+            startPrompt = (try? ImageMetadata(png: png).jobRequest(defaults: GenerateParameters(prompt: ""),
+                                                                  capabilities: DiTGenerationEngine.capabilities))?.request.parameters.prompt
+        }
+        let plan = try chosen.plan(prompt: prompt ?? (chosen.settings.prompt == nil ? startPrompt : nil), seed: seed,
+                                   overrides: overrides, sourcePrompt: startPrompt, using: &generator)
+        if plan.needsStartingImage, start == nil {
+            throw CLIError.badInput("preset '\(chosen.name)' edits an image from its first operation: give one with --image IN.png")
+        }
         try Self.check(plan)
 
         let store = sessionRoot.map { SessionStore(root: URL(fileURLWithPath: $0, isDirectory: true)) }
@@ -74,7 +91,7 @@ struct RunCommand: ParsableCommand {
         Console.error("session \(session.id) (\(session.directory.path))")
 
         let display = RunProgressDisplay()
-        let report = try PresetRunner(session: session).run(plan, stop: ProcessSignals.stopRequest) {
+        let report = try PresetRunner(session: session).run(plan, image: start, stop: ProcessSignals.stopRequest) {
             display.show($0)
         }
         display.finish()

@@ -73,3 +73,17 @@ public enum EditOperation: Codable, Hashable, Sendable {
         }
     }
 }
+
+extension EditOperation {
+    /// The same edit of another image.
+    public func withSource(_ source: ImageReference) -> EditOperation {
+        switch self {
+        case let .img2img(_, strength): return .img2img(source: source, strength: strength)
+        case let .inpaint(_, boxes, mask, strength, feather):
+            return .inpaint(source: source, boxes: boxes, mask: mask, strength: strength, feather: feather)
+        case let .inject(_, sourcePrompt, targetPrompt):
+            return .inject(source: source, sourcePrompt: sourcePrompt, targetPrompt: targetPrompt)
+        case let .variation(_, strength): return .variation(source: source, strength: strength)
+        }
+    }
+}

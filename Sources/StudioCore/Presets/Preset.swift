@@ -35,10 +35,11 @@ public struct Preset: Equatable, Sendable {
 /// (`$XDG_CONFIG_HOME/dit-studio/presets/`).
 public typealias PresetSource = ResourceOrigin
 
-/// One step of a preset's script. Each operation acts on the previous one's result; for the
-/// operations available today (generate, batch, sweep) that result is only the settings, since
-/// they all start from noise. `patches` holds one settings change per group of jobs (a sweep has
-/// one per value; generate and batch have one).
+/// One step of a preset's script. Each operation acts on the previous one's result: generate,
+/// batch, sweep and regional start from noise (the result they pass on is the settings and the
+/// seed), while the editing operations take the previous operation's first image (or the image the
+/// run was given) as their source. `patches` holds one settings change per group of jobs (a sweep
+/// has one per value; the others have one).
 public struct PresetOperation: Equatable, Sendable {
     public enum Kind: String, Equatable, Sendable, CaseIterable {
         /// Generate with the settings (and this operation's overrides).
@@ -47,28 +48,42 @@ public struct PresetOperation: Equatable, Sendable {
         case batch
         /// One generate per value of one parameter (guidance, shift, steps, sampler).
         case sweep
+        /// Generate with a regional layout.
+        case regional
+        /// img2img from the previous result.
+        case img2img
+        /// Inpaint boxes of the previous result.
+        case inpaint
+        /// An attention-injection edit of the previous result (source prompt → this prompt).
+        case inject
+        /// Variations of the previous result over `count` seeds.
+        case variation
+
+        /// Whether the operation edits the previous result (and so needs one).
+        public var editsPreviousResult: Bool {
+            switch self {
+            case .generate, .batch, .sweep, .regional: return false
+            case .img2img, .inpaint, .inject, .variation: return true
+            }
+        }
     }
 
     public var kind: Kind
     public var patches: [SettingsPatch]
     public var label: String?
+    /// The job of a regional or editing operation; an edit's source is filled in when it runs.
+    public var job: JobKind?
+    /// This operation's own prompt (`{prompt}` stands for the run's prompt); nil: the run's prompt.
+    public var prompt: String?
 
-    public init(kind: Kind, patches: [SettingsPatch], label: String? = nil) {
+    public init(kind: Kind, patches: [SettingsPatch], label: String? = nil, job: JobKind? = nil, prompt: String? = nil) {
         self.kind = kind
         self.patches = patches
         self.label = label
+        self.job = job
+        self.prompt = prompt
     }
 
-    /// Operations the format names for later issues; a preset using one is refused at load until
-    /// the engine can run it. Each maps to what it needs.
-    public static let futureOperations: [String: JobKind] = [
-        "regional": .regional(Layout(basePrompt: "", regions: [])),
-        "img2img": .edit(.img2img(source: ImageReference(path: ""), strength: 1)),
-        "inpaint": .edit(.inpaint(source: ImageReference(path: ""), boxes: [])),
-        "inject": .edit(.inject(source: ImageReference(path: ""), sourcePrompt: "", targetPrompt: "")),
-        "variation": .edit(.variation(source: ImageReference(path: ""), strength: 1)),
-    ]
-
     /// Every operation name the format knows.
-    public static var allNames: [String] { Kind.allCases.map(\.rawValue) + futureOperations.keys.sorted() }
+    public static var allNames: [String] { Kind.allCases.map(\.rawValue) }
 }

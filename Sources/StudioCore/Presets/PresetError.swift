@@ -10,6 +10,8 @@ public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
     case jobRefused(name: String, operation: Int, reason: String)
     /// The session's queue is paused, so the preset's jobs cannot run.
     case queuePaused
+    /// An editing operation has no image to edit: no earlier operation makes one and none was given.
+    case noSourceImage(name: String, operation: Int)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
             return "preset '\(name)', operation \(operation): \(reason)"
         case .queuePaused:
             return "the queue is paused; resume it to run the preset"
+        case let .noSourceImage(name, operation):
+            return "preset '\(name)', operation \(operation) edits an image, but no earlier operation makes one: give one with --image IN.png"
         }
     }
 }
@@ -31,7 +35,7 @@ public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
 extension PresetError: CategorizedError {
     public var category: ErrorCategory {
         switch self {
-        case .unknownPreset, .refused, .missingPrompt, .jobRefused: return .badInput
+        case .unknownPreset, .refused, .missingPrompt, .jobRefused, .noSourceImage: return .badInput
         case .queuePaused: return .failure
         }
     }

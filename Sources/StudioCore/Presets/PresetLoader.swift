@@ -23,15 +23,34 @@ import Foundation
 /// model = "/path/to/model"            # optional model directory
 ///
 /// [[operations]]                      # optional script; each acts on the previous result
-/// op = "sweep"                        # generate | batch | sweep
+/// op = "sweep"                       # generate | batch | sweep | regional | img2img | inpaint | inject | variation
+/// prompt = "{prompt}, on black"      # optional: this operation's own prompt
 /// parameter = "guidance"              # sweep: guidance | shift | steps | sampler
 /// values = [1.0, 2.0, 4.0]
 /// # any [settings] key but seed, prompt and model overrides the settings for this operation
 /// ```
 ///
-/// `regional`, `img2img`, `inpaint`, `inject` and `variation` are operation names reserved for
-/// regional prompting and editing; until the engine's capabilities include them, a preset that
-/// uses one is refused with a message saying so.
+/// Regional and editing operations (each edit acts on the previous operation's first image, or on
+/// the image the run was given):
+///
+/// ```toml
+/// [[operations]]
+/// op = "regional"                     # base_ratio, inject_steps, block_interval, background_prompt
+/// [[operations.region]]
+/// box = [0.0, 0.0, 0.5, 1.0]
+/// prompt = "a large red circle"
+///
+/// [[operations]]
+/// op = "img2img"                      # strength (0.6), prompt
+/// [[operations]]
+/// op = "inpaint"                      # boxes = [[x0, y0, x1, y1], …], prompt, strength (1), feather (0)
+/// [[operations]]
+/// op = "inject"                       # prompt (the wanted result), source_prompt (default: the source's)
+/// [[operations]]
+/// op = "variation"                    # count, strength (0.35)
+/// ```
+///
+/// An operation the engine cannot run is refused at load with a message saying so.
 public struct PresetLoader {
     public var capabilities: EngineCapabilities
 
@@ -43,7 +62,9 @@ public struct PresetLoader {
     static let settingKeys = ["steps", "guidance", "shift", "sampler", "rng", "size", "seed_policy", "seed", "count",
                               "caching", "prompt_template", "prompt", "negative_prompt", "model"]
     static let operationKeys = ["op", "label", "parameter", "values", "steps", "guidance", "shift", "sampler", "rng", "size",
-                                "seed_policy", "count", "prompt_template", "negative_prompt"]
+                                "seed_policy", "count", "prompt_template", "negative_prompt", "prompt"]
+    static let regionalKeys = ["base_ratio", "inject_steps", "block_interval", "background_prompt", "region"]
+    static let editKeys = ["strength", "boxes", "feather", "prompt", "source_prompt"]
     static let sweepParameters = ["guidance", "shift", "steps", "sampler"]
 
     /// Loads the preset in `url`; `displayPath` is how messages name the file.
@@ -129,33 +150,125 @@ public struct PresetLoader {
             throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("op"),
                                              reason: "every operation names what it does: " + PresetOperation.allNames.joined(separator: ", "))
         }
-        if let future = PresetOperation.futureOperations[name] {
-            if let refusal = capabilities.refusal(for: future) {
-                throw document.unavailable(table, "op", "\(refusal); this preset cannot run until it is")
-            }
-            throw document.unavailable(table, "op", "the '\(name)' operation is not available in presets yet")
-        }
         guard let kind = PresetOperation.Kind(rawValue: name) else {
             throw document.invalid(table, "op", "unknown operation '\(name)'" + EditDistance.hint(for: name, among: PresetOperation.allNames)
                                    + "; one of " + PresetOperation.allNames.joined(separator: ", "))
         }
-        document.warnAboutUnknownKeys(in: table, known: Self.operationKeys)
+        var known = Self.operationKeys
+        if kind == .regional { known += Self.regionalKeys }
+        if kind.editsPreviousResult { known += Self.editKeys }
+        document.warnAboutUnknownKeys(in: table, known: known)
         let label = try document.string(table, "label")
         let overrides = try readPatch(document, table)
+        let prompt = try document.string(table, "prompt")
+        if kind == .regional || kind.editsPreviousResult {
+            try rejectSweepKeys(document, table, in: name)
+            let job = kind == .regional ? try regionalJob(document, table) : try editJob(kind, document, table, prompt: prompt)
+            if let refusal = capabilities.refusal(for: job) {
+                throw document.unavailable(table, "op", "\(refusal); this preset cannot run until it is")
+            }
+            return PresetOperation(kind: kind, patches: [overrides], label: label, job: job, prompt: prompt)
+        }
         switch kind {
         case .generate:
             try rejectSweepKeys(document, table, in: name)
-            return PresetOperation(kind: .generate, patches: [overrides], label: label)
+            return PresetOperation(kind: .generate, patches: [overrides], label: label, prompt: prompt)
         case .batch:
             try rejectSweepKeys(document, table, in: name)
             guard overrides.count != nil else {
                 throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("count"), reason: "a batch says how many seeds to run")
             }
-            return PresetOperation(kind: .batch, patches: [overrides], label: label)
+            return PresetOperation(kind: .batch, patches: [overrides], label: label, prompt: prompt)
         case .sweep:
             return PresetOperation(kind: .sweep, patches: try sweepPatches(document, table).map { overrides.merged(with: $0) },
-                                   label: label)
+                                   label: label, prompt: prompt)
+        case .regional, .img2img, .inpaint, .inject, .variation:
+            preconditionFailure("read above")
         }
+    }
+
+    /// A regional operation's layout (the base prompt is the run's prompt, filled in by the plan).
+    private func regionalJob(_ document: ConfigDocument, _ table: ConfigTable) throws -> JobKind {
+        let ratio = try document.number(table, "base_ratio") ?? 0.3
+        guard ratio.isFinite, (0...1).contains(ratio) else { throw document.invalid(table, "base_ratio", "must be between 0 and 1 (got \(ratio))") }
+        let inject = try document.integer(table, "inject_steps", in: 0...10_000)
+        let interval = try document.integer(table, "block_interval", in: 1...1000)
+        let background = try document.string(table, "background_prompt")
+        guard let tables = try document.tables(table, "region"), !tables.isEmpty else {
+            throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("region"),
+                                             reason: "a regional operation has [[operations.region]] tables with a box and a prompt")
+        }
+        guard tables.count <= Layout.maximumRegions else {
+            throw document.invalid(table, "region", "at most \(Layout.maximumRegions) regions (got \(tables.count))")
+        }
+        let regions = try tables.map { region -> LayoutRegion in
+            document.warnAboutUnknownKeys(in: region, known: ["box", "prompt"])
+            guard let prompt = try document.string(region, "prompt"), !prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ConfigFileError.missingKey(file: document.file, key: region.keyPath("prompt"), reason: "every region needs a prompt")
+            }
+            return LayoutRegion(box: try box(document, region, "box"), prompt: prompt)
+        }
+        return .regional(Layout(basePrompt: "", baseRatio: ratio, regions: regions, injectSteps: inject, blockInterval: interval,
+                                backgroundPrompt: background))
+    }
+
+    /// An editing operation's job, its source left empty (the previous result fills it).
+    private func editJob(_ kind: PresetOperation.Kind, _ document: ConfigDocument, _ table: ConfigTable, prompt: String?) throws -> JobKind {
+        let source = ImageReference(path: "")
+        func strength(default value: Double) throws -> Double {
+            let strength = try document.number(table, "strength") ?? value
+            guard strength.isFinite, strength > 0, strength <= 1 else {
+                throw document.invalid(table, "strength", "must be in (0, 1] (got \(strength))")
+            }
+            return strength
+        }
+        switch kind {
+        case .img2img:
+            return .edit(.img2img(source: source, strength: try strength(default: 0.6)))
+        case .variation:
+            return .edit(.variation(source: source, strength: try strength(default: 0.35)))
+        case .inpaint:
+            guard let values = try document.array(table, "boxes"), !values.isEmpty else {
+                throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("boxes"),
+                                                 reason: "an inpaint lists the boxes to regenerate: boxes = [[x0, y0, x1, y1]]")
+            }
+            let boxes = try values.map { value -> RegionBox in
+                guard case let .array(numbers) = value else {
+                    throw document.invalid(table, "boxes", "each box is [x0, y0, x1, y1], found \(value.typeName)")
+                }
+                return try box(document, ConfigTable(path: table.path, values: ["boxes": .array(numbers)]), "boxes")
+            }
+            guard prompt != nil else {
+                throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("prompt"), reason: "an inpaint says what to draw in its boxes")
+            }
+            let feather = try document.integer(table, "feather", in: 0...64) ?? 0
+            return .edit(.inpaint(source: source, boxes: boxes, strength: try strength(default: 1), feather: feather))
+        case .inject:
+            guard let prompt, !prompt.isEmpty else {
+                throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("prompt"), reason: "an injection edit says what the result should show")
+            }
+            return .edit(.inject(source: source, sourcePrompt: try document.string(table, "source_prompt") ?? "", targetPrompt: prompt))
+        case .generate, .batch, .sweep, .regional:
+            preconditionFailure("not an edit")
+        }
+    }
+
+    /// `[x0, y0, x1, y1]` in fractions of the image, checked.
+    private func box(_ document: ConfigDocument, _ table: ConfigTable, _ key: String) throws -> RegionBox {
+        guard let values = try document.array(table, key) else {
+            throw ConfigFileError.missingKey(file: document.file, key: table.keyPath(key), reason: "a box is [x0, y0, x1, y1]")
+        }
+        let numbers = try values.map { value -> Double in
+            switch value {
+            case let .integer(n): return Double(n)
+            case let .float(x): return x
+            default: throw document.invalid(table, key, "a box is four numbers [x0, y0, x1, y1], found \(value.typeName)")
+            }
+        }
+        guard numbers.count == 4 else { throw document.invalid(table, key, "a box is four numbers [x0, y0, x1, y1] (got \(numbers.count))") }
+        let box = RegionBox(x0: numbers[0], y0: numbers[1], x1: numbers[2], y1: numbers[3])
+        do { try box.validate() } catch let JobError.invalidLayout(reason) { throw document.invalid(table, key, reason) }
+        return box
     }
 
     private func rejectSweepKeys(_ document: ConfigDocument, _ table: ConfigTable, in name: String) throws {

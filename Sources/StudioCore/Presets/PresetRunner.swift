@@ -73,15 +73,25 @@ public final class PresetRunner {
     /// Failures of jobs are in the report, and so is an early end: an interrupt (`stop`, asked
     /// between pumps), a paused queue, a journal that cannot record a job's start, or the
     /// safety-net `timeout` — the run never waits for a job that cannot start.
-    public func run(_ plan: PresetPlan, timeout: Double = .infinity, stop: StopRequest = .never,
+    ///
+    /// A step that edits a previous result takes the previous step's first image, or `image` for
+    /// the first step; `PresetError.noSourceImage` when there is none.
+    public func run(_ plan: PresetPlan, image: ImageReference? = nil, timeout: Double = .infinity, stop: StopRequest = .never,
                     onEvent: (Event) -> Void = { _ in }) throws -> Report {
         var report = Report(plan: plan)
         let deadline = Date(timeIntervalSinceNow: min(timeout, 1e9))
+        var previous = image
 
         for step in plan.steps {
             if stop.isRequested { report.ending = .interrupted; break }
             var ids: [JobID] = []
-            for request in step.requests {
+            for var request in step.requests {
+                if step.editsPreviousResult {
+                    guard let source = previous else {
+                        throw PresetError.noSourceImage(name: plan.presetName, operation: step.operation)
+                    }
+                    if case .edit(let operation) = request.kind { request.kind = .edit(operation.withSource(source)) }
+                }
                 do {
                     ids += try session.enqueue(request)
                 } catch let error as JobError {
@@ -98,10 +108,15 @@ public final class PresetRunner {
                 }
                 update.problems.forEach { onEvent(.problem($0)) }
             }
+            var firstOutput: ImageReference?
             for id in ids {
                 guard let job = session.queue[id] else { continue }
                 switch job.state {
-                case .done: if let url = session.imageURL(of: id) { report.outputs.append(url) }
+                case .done:
+                    if let url = session.imageURL(of: id) {
+                        report.outputs.append(url)
+                        if firstOutput == nil { firstOutput = ImageReference(path: url.path, jobID: id) }
+                    }
                 case .failed: report.failures[id] = job.error ?? "failed"
                 case .cancelled: report.cancelled.append(id)
                 case .queued, .running: break
@@ -115,6 +130,7 @@ public final class PresetRunner {
             case .timedOut: report.ending = .timedOut
             }
             if !report.succeeded { break }
+            previous = firstOutput ?? previous
         }
         return report
     }
