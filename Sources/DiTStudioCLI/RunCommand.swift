@@ -74,8 +74,11 @@ struct RunCommand: ParsableCommand {
             startPrompt = (try? ImageMetadata(png: png).jobRequest(defaults: GenerateParameters(prompt: ""),
                                                                   capabilities: DiTGenerationEngine.capabilities))?.request.parameters.prompt
         }
+        if start != nil, !chosen.effectiveOperations.contains(where: \.kind.editsPreviousResult) {
+            throw CLIError.badInput("preset '\(chosen.name)' edits no image; --image applies to editing presets")
+        }
         let plan = try chosen.plan(prompt: prompt ?? (chosen.settings.prompt == nil ? startPrompt : nil), seed: seed,
-                                   overrides: overrides, sourcePrompt: startPrompt, using: &generator)
+                                   overrides: overrides, sourcePrompt: startPrompt, fromImage: start != nil, using: &generator)
         if plan.needsStartingImage, start == nil {
             throw CLIError.badInput("preset '\(chosen.name)' edits an image from its first operation: give one with --image IN.png")
         }

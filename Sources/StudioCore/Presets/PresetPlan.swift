@@ -30,10 +30,11 @@ extension Preset {
     ///
     /// `sourcePrompt` describes the image an editing script starts from (an injection edit's
     /// source prompt when the operation does not give one); later edits' sources are the previous
-    /// operation's prompt.
+    /// operation's prompt. With `fromImage`, the run edits an image it is given: the operations
+    /// before the first edit (those that would draw the image) are left out.
     public func plan<Generator: RandomNumberGenerator>(prompt: String?, seed: UInt64? = nil,
                                                        overrides: SettingsPatch = SettingsPatch(),
-                                                       sourcePrompt: String? = nil,
+                                                       sourcePrompt: String? = nil, fromImage: Bool = false,
                                                        using generator: inout Generator) throws -> PresetPlan {
         guard let text = prompt ?? settings.prompt, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw PresetError.missingPrompt(name: name)
@@ -41,7 +42,8 @@ extension Preset {
         var nextSeed = seed ?? settings.seed ?? SeedPolicy.randomSeed(using: &generator)
         var steps: [PresetPlan.Step] = []
         var previousPrompt = sourcePrompt ?? text
-        for (index, operation) in effectiveOperations.enumerated() {
+        let firstEdit = effectiveOperations.firstIndex(where: \.kind.editsPreviousResult) ?? 0
+        for (index, operation) in effectiveOperations.enumerated() where !fromImage || index >= firstEdit {
             var requests: [JobRequest] = []
             // An operation's own prompt; else an edit keeps what its source shows, others use the run's.
             let operationPrompt = operation.prompt.map {
