@@ -27,12 +27,17 @@ final class PresetTests: XCTestCase {
     // MARK: - Shipped presets
 
     func testTheShippedPresetsLoadCleanly() throws {
-        let catalog = PresetCatalog.load(builtIn: shippedDirectory, user: nil)
+        let catalog = PresetCatalog.load(builtIn: shippedDirectory, user: nil, capabilities: DiTGenerationEngine.capabilities)
         XCTAssertEqual(catalog.problems, [])
         XCTAssertEqual(catalog.warnings, [])
         let counts = Dictionary(uniqueKeysWithValues: catalog.presets.map { ($0.name, $0.jobCount) })
         XCTAssertEqual(counts, ["batch-of-eight": 8, "draft": 1, "draft-then-final": 2, "final": 1, "guidance-sweep": 6,
-                                "on-white": 4, "shift-study": 5, "steps-ladder": 4])
+                                "on-white": 4, "shift-study": 5, "steps-ladder": 4,
+                                "recolour-each": 3, "background-sweep": 4, "draft-fix-variations": 6,
+                                "layout-two-columns": 1, "layout-three-corners": 1])
+        // An engine without editing refuses the editing presets by name, at load.
+        let textOnly = PresetCatalog.load(builtIn: shippedDirectory, user: nil, capabilities: .generateOnly)
+        XCTAssertEqual(textOnly.problems.count, 5)
         XCTAssertTrue(catalog.presets.allSatisfy { !$0.description.isEmpty && $0.settings.prompt != nil })
         XCTAssertTrue(catalog.presets.allSatisfy { if case .builtIn = $0.source { return true } else { return false } })
     }
@@ -184,7 +189,7 @@ final class PresetTests: XCTestCase {
             ("[[operations]]\nop = \"batch\"", "test.toml: key 'operations.1.count' is missing: a batch says how many seeds to run"),
             ("[[operations]]\nop = \"generate\"\nvalues = [1]", "test.toml:3: key 'operations.1.values': only a sweep has 'values' (this operation is 'generate')"),
             ("[[operations]]\nlabel = \"x\"",
-             "test.toml: key 'operations.1.op' is missing: every operation names what it does: generate, batch, sweep, img2img, inject, inpaint, regional, variation"),
+             "test.toml: key 'operations.1.op' is missing: every operation names what it does: generate, batch, sweep, regional, img2img, inpaint, inject, variation"),
             ("[settings]\ncount = 600\n[[operations]]\nop = \"sweep\"\nparameter = \"steps\"\nvalues = [1, 2]",
              "test.toml:3: key 'operations': the preset would make 1200 jobs; at most 1000"),
             ("operations = 3", "test.toml:1: key 'operations': expected an array of tables ([[operations]]), found an integer"),
@@ -194,7 +199,8 @@ final class PresetTests: XCTestCase {
         }
     }
 
-    func testOperationsNamedForLaterAreRefusedAtLoadSayingSo() {
+    /// With an engine that only generates from text (the loader's default here).
+    func testOperationsTheEngineCannotRunAreRefusedAtLoadSayingSo() {
         XCTAssertEqual(refusal("[[operations]]\nop = \"generate\"\n[[operations]]\nop = \"inject\"\nsource_prompt = \"red\""),
                        "test.toml:4: key 'operations.2.op': editing (attention-injection editing) is not available in this engine yet; "
                        + "this preset cannot run until it is")
@@ -204,7 +210,7 @@ final class PresetTests: XCTestCase {
                        "test.toml:2: key 'operations.1.op': editing (img2img) is not available in this engine yet; this preset cannot run until it is")
         XCTAssertEqual(refusal("[[operations]]\nop = \"genrate\""),
                        "test.toml:2: key 'operations.1.op': unknown operation 'genrate' (did you mean 'generate'?); one of generate, batch, "
-                       + "sweep, img2img, inject, inpaint, regional, variation")
+                       + "sweep, regional, img2img, inpaint, inject, variation")
     }
 
     func testTheCatalogPrefersUserPresetsAndListsRefusedFiles() throws {

@@ -154,6 +154,9 @@ public struct PresetLoader {
             throw document.invalid(table, "op", "unknown operation '\(name)'" + EditDistance.hint(for: name, among: PresetOperation.allNames)
                                    + "; one of " + PresetOperation.allNames.joined(separator: ", "))
         }
+        if let refusal = capabilities.refusal(for: Self.representativeJob(kind)) {
+            throw document.unavailable(table, "op", "\(refusal); this preset cannot run until it is")
+        }
         var known = Self.operationKeys
         if kind == .regional { known += Self.regionalKeys }
         if kind.editsPreviousResult { known += Self.editKeys }
@@ -164,9 +167,6 @@ public struct PresetLoader {
         if kind == .regional || kind.editsPreviousResult {
             try rejectSweepKeys(document, table, in: name)
             let job = kind == .regional ? try regionalJob(document, table) : try editJob(kind, document, table, prompt: prompt)
-            if let refusal = capabilities.refusal(for: job) {
-                throw document.unavailable(table, "op", "\(refusal); this preset cannot run until it is")
-            }
             return PresetOperation(kind: kind, patches: [overrides], label: label, job: job, prompt: prompt)
         }
         switch kind {
@@ -184,6 +184,19 @@ public struct PresetLoader {
                                    label: label, prompt: prompt)
         case .regional, .img2img, .inpaint, .inject, .variation:
             preconditionFailure("read above")
+        }
+    }
+
+    /// A job of the kind an operation makes, for asking the engine's capabilities before reading it.
+    static func representativeJob(_ kind: PresetOperation.Kind) -> JobKind {
+        let source = ImageReference(path: "")
+        switch kind {
+        case .generate, .batch, .sweep: return .generate
+        case .regional: return .regional(Layout(basePrompt: "", regions: []))
+        case .img2img: return .edit(.img2img(source: source, strength: 1))
+        case .inpaint: return .edit(.inpaint(source: source, boxes: []))
+        case .inject: return .edit(.inject(source: source, sourcePrompt: "", targetPrompt: ""))
+        case .variation: return .edit(.variation(source: source, strength: 1))
         }
     }
 
