@@ -1,8 +1,16 @@
 """Exports the EMA weights of the DiT checkpoint (and its frozen autoencoder) to Models/shapes-mmdit/ in the
 diffusers layout, in F16, with the tokenizer, a scheduler config, the studio defaults and the training record.
 
-Usage: python3 export.py [--checkpoint ~/ckpt/dit-studio/dit/latest.pt] [--out ../Models/shapes-mmdit]
+Usage: python3 export.py [--checkpoint ~/ckpt/dit-studio/dit/latest.pt] [--out DIR]
+       python3 export.py --replace-shipped --candidate-records NEW.jsonl --shipped-records OLD.jsonl
 The model card (README.md in the export) is written by hand from the figures in training.json.
+
+The shipped model (Models/shapes-mmdit) is replaced only when the candidate measured better on the
+fixed caption set: export to another folder first, score both with `evaluate.py --records`, then
+pass the two record files; the export is refused unless the candidate adheres on more captions in
+total and on no object count on fewer than the shipped model minus noise (two standard errors).
+The studio settings tuned on the model (regional defaults) carry over; its vital blocks do not —
+run `dit-studio vital-layers` on the new export.
 """
 from __future__ import annotations
 
@@ -52,13 +60,21 @@ def export(ckpt_path: Path, out: Path) -> None:
         "tokenizer": ["transformers", "PreTrainedTokenizerFast"],
         "transformer": ["diffusers", "SD3Transformer2DModel"],
         "vae": ["diffusers", "AutoencoderKL"]}, indent=2) + "\n")
-    (tmp / "studio.json").write_text(json.dumps(STUDIO_DEFAULTS, indent=2) + "\n")
+    studio = dict(STUDIO_DEFAULTS)
+    previous = out / "studio.json"
+    if previous.exists():
+        old = json.loads(previous.read_text())
+        for key in ("regional",):  # tuned method settings that do not depend on the weights' details
+            if key in old:
+                studio[key] = old[key]
+    (tmp / "studio.json").write_text(json.dumps(studio, indent=2, sort_keys=True) + "\n")
     st = ck["state"]
     (tmp / "training.json").write_text(json.dumps({
         "step": st["step"], "images": st["images"], "train_seconds": st["train_seconds"], "evals": st["evals"],
         "latent_shift": ck["latent_shift"], "latent_scale": ck["latent_scale"]}, indent=2) + "\n")
-    if (out / "README.md").exists():
-        shutil.copy(out / "README.md", tmp / "README.md")
+    for keep in ("README.md", "eval-captions-v1.json", "adherence-curve.png"):
+        if (out / keep).exists():
+            shutil.copy(out / keep, tmp / keep)
     # Swap the new export in with renames only, so that a crash leaves one complete copy in place.
     old = out.with_name(out.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
@@ -70,9 +86,44 @@ def export(ckpt_path: Path, out: Path) -> None:
     print(f"exported step {st['step']} ({st['train_seconds'] / 60:.1f} min) to {out}: {size / 1e6:.2f} MB")
 
 
+def measured_better(candidate: Path, shipped: Path) -> tuple[bool, str]:
+    """Whether the candidate's records beat the shipped model's on the same caption set."""
+    def load(path: Path) -> dict[int, dict]:
+        return {r["id"]: r for r in map(json.loads, path.read_text().splitlines()) if r}
+    new, old = load(candidate), load(shipped)
+    if set(new) != set(old) or not new:
+        return False, "the two record files do not cover the same captions"
+    lines, better = [], sum(r["adheres"] for r in new.values()) > sum(r["adheres"] for r in old.values())
+    for count in (1, 2, 3):
+        ids = [i for i, r in old.items() if r["objects"] == count]
+        a = sum(new[i]["adheres"] for i in ids) / len(ids)
+        b = sum(old[i]["adheres"] for i in ids) / len(ids)
+        noise = 2 * ((b * (1 - b) / len(ids)) ** 0.5)
+        lines.append(f"{count} object(s): candidate {a:.3f}, shipped {b:.3f}")
+        if a < b - noise:
+            better = False
+    return better, "; ".join(lines)
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", type=Path, default=CKPT_ROOT / "dit" / "latest.pt")
-    ap.add_argument("--out", type=Path, default=EXPORT_DIR)
+    ap.add_argument("--out", type=Path, help="export folder (not the shipped model; see --replace-shipped)")
+    ap.add_argument("--replace-shipped", action="store_true", help="replace Models/shapes-mmdit, if measured better")
+    ap.add_argument("--candidate-records", type=Path, help="evaluate.py --records of the candidate export")
+    ap.add_argument("--shipped-records", type=Path, help="evaluate.py --records of the shipped model")
     a = ap.parse_args()
-    export(a.checkpoint, a.out)
+    if a.replace_shipped:
+        if not (a.candidate_records and a.shipped_records):
+            raise SystemExit("export.py: --replace-shipped needs --candidate-records and --shipped-records "
+                             "(evaluate.py --records of both on the fixed caption set)")
+        ok, summary = measured_better(a.candidate_records, a.shipped_records)
+        if not ok:
+            raise SystemExit(f"export.py: the candidate did not measure better than the shipped model ({summary}); nothing replaced")
+        print(f"measured better: {summary}")
+        export(a.checkpoint, EXPORT_DIR)
+    elif a.out is None or a.out.resolve() == EXPORT_DIR.resolve():
+        raise SystemExit("export.py: give --out DIR for a candidate export; the shipped model is replaced only with "
+                         "--replace-shipped and records showing the candidate measured better")
+    else:
+        export(a.checkpoint, a.out)
