@@ -163,11 +163,9 @@ struct EditCommand: ParsableCommand {
     }
 
     static func parseBox(_ text: String) throws -> RegionBox {
-        let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard numbers.count == 4, numbers.allSatisfy({ $0 != nil }) else {
+        guard let box = RegionBox(commaSeparated: text[...]) else {
             throw ValidationError("--mask-box '\(text)': write four numbers x0,y0,x1,y1 in fractions of the image, e.g. 0.25,0.25,0.75,0.75")
         }
-        let box = RegionBox(x0: numbers[0]!, y0: numbers[1]!, x1: numbers[2]!, y1: numbers[3]!)
         do { try box.validate() } catch { throw ValidationError("--mask-box '\(text)': \(error)") }
         return box
     }

@@ -32,6 +32,9 @@ struct EvaluateEditsCommand: ParsableCommand {
     @Option(help: "Seed of the draw.")
     var seed: UInt64 = 3
 
+    @Flag(help: "Print the figures as one JSON object per measurement instead of the report.")
+    var json = false
+
     func validate() throws {
         guard (1...10_000).contains(n) else { throw ValidationError("--n must be between 1 and 10000 (got \(n))") }
     }
@@ -42,7 +45,7 @@ struct EvaluateEditsCommand: ParsableCommand {
         let defaults = try ModelStudioDefaults(modelDirectory: modelURL)
         let base = GenerationRequest(prompt: "", steps: defaults.steps ?? 20, guidanceScale: Float(defaults.guidance ?? 4),
                                      shift: defaults.shift ?? 1, width: defaults.width ?? 64, height: defaults.height ?? 64)
-        let evaluation = EditEvaluation(pipeline: pipeline, base: base, vitalBlocks: defaults.vitalBlocks ?? [])
+        let evaluation = EditEvaluation(pipeline: pipeline, base: base, vitalBlocks: defaults.vitalBlocks ?? [], json: json)
         if part == .all || part == .inpaint { try evaluation.inpaint(n: n, seed: seed) }
         if part == .all || part == .inversion { try evaluation.inversion(n: n, seed: seed &+ 1) }
         if part == .all || part == .inject { try evaluation.recolour(n: n, seed: seed &+ 2) }
@@ -54,6 +57,7 @@ struct EditEvaluation {
     let pipeline: GenerationPipeline
     let base: GenerationRequest
     let vitalBlocks: [Int]
+    var json = false
     let detector = Detector()
 
     var width: Int { base.width }
@@ -109,7 +113,11 @@ struct EditEvaluation {
                 && $0.cx >= box.x0 && $0.cx < box.x1 && $0.cy >= box.y0 && $0.cy < box.y1 }) { found += 1 }
             cases += 1
         }
-        print("inpaint: \(cases) cases; object found inside the mask \(Self.rate(found, cases)); pixels changed outside the mask: \(changedOutside)")
+        if json {
+            print("{\"part\": \"inpaint\", \"cases\": \(cases), \"found\": \(found), \"changed_outside\": \(changedOutside)}")
+        } else {
+            print("inpaint: \(cases) cases; object found inside the mask \(Self.rate(found, cases)); pixels changed outside the mask: \(changedOutside)")
+        }
     }
 
     func inversion(n: Int, seed: UInt64) throws {
@@ -126,6 +134,11 @@ struct EditEvaluation {
             psnrs.append(Self.psnr(try pipeline.rgb8(sample), source, where: { _ in true }))
         }
         let sorted = psnrs.sorted()
+        if json {
+            print(String(format: "{\"part\": \"inversion\", \"cases\": %d, \"psnr_mean\": %.3f, \"psnr_min\": %.3f}",
+                         psnrs.count, psnrs.reduce(0, +) / Double(psnrs.count), sorted[0]))
+            return
+        }
         print(String(format: "inversion + reconstruction (guidance 1, %d steps): %d images, PSNR mean %.1f dB, median %.1f, worst %.1f",
                      base.steps, psnrs.count, psnrs.reduce(0, +) / Double(psnrs.count), sorted[sorted.count / 2], sorted[0]))
     }
@@ -170,6 +183,11 @@ struct EditEvaluation {
             cases += 1
         }
         for (name, entry) in results.sorted(by: { $0.key < $1.key }) {
+            if json {
+                print(String(format: "{\"part\": \"recolour\", \"mode\": \"%@\", \"cases\": %d, \"success\": %d, \"psnr_outside\": %.3f}",
+                             name, cases, entry.success, entry.psnr / Double(cases)))
+                continue
+            }
             print(String(format: "recolour by %@: %d cases; success %@; PSNR outside the object %.1f dB",
                          name, cases, Self.rate(entry.success, cases), entry.psnr / Double(cases)))
         }

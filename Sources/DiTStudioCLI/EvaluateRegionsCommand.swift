@@ -39,6 +39,9 @@ struct EvaluateRegionsCommand: ParsableCommand {
     @Flag(help: "Skip the baseline without regions.")
     var noBaseline = false
 
+    @Flag(help: "Print the counts as one JSON object (boxes, regional, regional_sized, plain, plain_sized) instead of the report.")
+    var json = false
+
     func validate() throws {
         guard (1...10_000).contains(n) else { throw ValidationError("--n must be between 1 and 10000 (got \(n))") }
         if let baseRatio, !(0...1).contains(baseRatio) { throw ValidationError("--base-ratio must be between 0 and 1") }
@@ -86,6 +89,11 @@ struct EvaluateRegionsCommand: ParsableCommand {
         func rate(_ k: Int) -> String {
             let (p, low, high) = WilsonInterval.rate(k, of: counts.boxes)
             return String(format: "%.3f [%.3f, %.3f]", p, low, high)
+        }
+        if json {
+            print("{\"layouts\": \(n), \"boxes\": \(counts.boxes), \"regional\": \(counts.regional), \"regional_sized\": \(counts.regionalSized), "
+                  + "\"plain\": \(noBaseline ? -1 : counts.plain), \"plain_sized\": \(noBaseline ? -1 : counts.plainSized)}")
+            return
         }
         print("layouts \(n), boxes \(counts.boxes)")
         print("with regions:    object in its box \(rate(counts.regional)); with its size \(rate(counts.regionalSized))")

@@ -98,14 +98,11 @@ struct RegionalOptions: ParsableArguments {
         guard let colon = text.firstIndex(of: ":") else {
             throw ValidationError("--region '\(text)': write x0,y0,x1,y1:PROMPT, e.g. 0,0,0.5,1:a large red circle")
         }
-        let numbers = text[..<colon].split(separator: ",", omittingEmptySubsequences: false)
-            .map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard numbers.count == 4, numbers.allSatisfy({ $0 != nil }) else {
+        guard let box = RegionBox(commaSeparated: text[..<colon]) else {
             throw ValidationError("--region '\(text)': the box must be four numbers x0,y0,x1,y1 before the ':'")
         }
         let prompt = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         guard !prompt.isEmpty else { throw ValidationError("--region '\(text)': the prompt after ':' is empty") }
-        let box = RegionBox(x0: numbers[0]!, y0: numbers[1]!, x1: numbers[2]!, y1: numbers[3]!)
         do { try box.validate() } catch { throw ValidationError("--region '\(text)': \(error)") }
         return LayoutRegion(box: box, prompt: prompt)
     }

@@ -1,4 +1,4 @@
-/// The editing operations of issue [7/8]. They are named here so that jobs, presets and metadata
+/// The editing operations. They are named here so that jobs, presets and metadata
 /// have one vocabulary; whether an engine can run them is its `EngineCapabilities` to say.
 public enum EditMode: String, Codable, Sendable, CaseIterable {
     /// SDEdit: noise the source to a strength and sample from there.

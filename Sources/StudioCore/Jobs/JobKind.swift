@@ -1,12 +1,12 @@
-/// What a job does. Only `.generate` runs today; the other kinds exist so that the queue, journals,
+/// What a job does: text to image, a regional layout, or an edit of an image. The queue, journals,
 /// presets and metadata already speak about them, and an engine without the capability refuses
 /// them at enqueue with a message that says so (see `EngineCapabilities`).
 public enum JobKind: Codable, Hashable, Sendable {
     /// Text to image.
     case generate
-    /// Text to image with regions of the image given their own prompts (issue [6/8]).
+    /// Text to image with regions of the image given their own prompts.
     case regional(Layout)
-    /// An edit of an existing image (issue [7/8]).
+    /// An edit of an existing image.
     case edit(EditOperation)
 
     enum CodingKeys: String, CodingKey {

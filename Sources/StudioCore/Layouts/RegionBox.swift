@@ -34,3 +34,13 @@ public struct RegionBox: Codable, Hashable, Sendable, CustomStringConvertible {
         return "\(format(x0)),\(format(y0)),\(format(x1)),\(format(y1))"
     }
 }
+
+extension RegionBox {
+    /// `x0,y0,x1,y1` as written on command lines (unchecked; call `validate()`); nil unless four numbers.
+    public init?(commaSeparated text: Substring) {
+        let numbers = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard numbers.count == 4, let x0 = numbers[0], let y0 = numbers[1], let x1 = numbers[2], let y1 = numbers[3] else { return nil }
+        self.init(x0: x0, y0: y0, x1: x1, y1: y1)
+    }
+}

@@ -1,9 +1,9 @@
 /// What an engine can run. The queue asks before it accepts a job, so that a job the engine cannot
 /// do is refused at once with a message saying so, instead of failing later (or pretending).
 public struct EngineCapabilities: Equatable, Sendable {
-    /// Regional prompting with layouts (issue [6/8]).
+    /// Regional prompting with layouts.
     public var regionalPrompting: Bool
-    /// The edit modes it can run (issue [7/8]).
+    /// The edit modes it can run.
     public var editModes: Set<EditMode>
     /// The feature-caching levels it knows; `off` at least.
     public var cachingLevels: [CachingLevel]
