@@ -87,7 +87,8 @@ struct EditCommand: ParsableCommand {
         do {
             png = try PNGFile.read(from: sourceURL)
             fingerprint = try ContentFingerprint.of(fileAt: sourceURL)
-        } catch { throw CLIError.badInput("--image \(image): \(error)") }
+        } catch let error as PNGError { throw CLIError.badInput("--image: \(error)") }
+        catch { throw CLIError.badInput("--image \(image): \(error)") }
 
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
         let engine = DiTGenerationEngine()

@@ -131,7 +131,7 @@ final class RegionalAndEditCommandTests: XCTestCase {
         let notPNG = directory.appendingPathComponent("text.png")
         try Data("hello".utf8).write(to: notPNG)
         let cases: [([String], String)] = [
-            (["edit", "--image", notPNG.path, "--mode", "img2img", "--prompt", "x"], "--image \(notPNG.path): "),
+            (["edit", "--image", notPNG.path, "--mode", "img2img", "--prompt", "x"], "--image: \(notPNG.path): cannot read PNG: not a PNG file"),
             (["edit", "--image", notPNG.path, "--mode", "img2img", "--strength", "0"], "--strength must be in (0, 1] (got 0.0)"),
             (["edit", "--image", notPNG.path, "--mode", "img2img", "--strength", "1.5"], "--strength must be in (0, 1]"),
             (["edit", "--image", notPNG.path, "--mode", "inpaint"], "--mode inpaint needs --mask-box"),

@@ -71,7 +71,7 @@ final class LayoutFileTests: XCTestCase {
         let directory = try makeTemporaryDirectory(for: self)
         try Data("not a png".utf8).write(to: directory.appendingPathComponent("fake.png"))
         XCTAssertTrue(message("base_prompt = \"b\"\n[[region]]\nmask = \"fake.png\"\nprompt = \"x\"\n", directory: directory)
-            .hasPrefix("bad.toml:3: key 'region.1.mask': mask \(directory.appendingPathComponent("fake.png").path): "))
+            .hasPrefix("bad.toml:3: key 'region.1.mask': \(directory.appendingPathComponent("fake.png").path): cannot read PNG: "))
         try PNGFile.write(RGBImage(width: 4, height: 4, fill: .black), to: directory.appendingPathComponent("black.png"))
         XCTAssertEqual(message("base_prompt = \"b\"\n[[region]]\nmask = \"black.png\"\nprompt = \"x\"\n", directory: directory),
                        "bad.toml:3: key 'region.1.mask': the mask black.png has no white pixels (white marks the region)")

@@ -9,6 +9,8 @@ public enum JobError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingSource(path: String, reason: String)
     /// A layout breaks a rule (a box outside the image, no regions…).
     case invalidLayout(String)
+    /// A mask image (a region's or an inpaint's) cannot be used; the reason names the file.
+    case invalidMask(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum JobError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unsupported(reason): return reason
         case let .missingSource(path, reason): return "source image \(path): \(reason)"
         case let .invalidLayout(reason): return "layout: \(reason)"
+        case let .invalidMask(reason): return "mask: \(reason)"
         }
     }
 }
@@ -24,7 +27,7 @@ extension JobError: CategorizedError {
     /// A refused job is refused for what it asks.
     public var category: ErrorCategory {
         switch self {
-        case .invalidParameter, .unsupported, .missingSource, .invalidLayout: return .badInput
+        case .invalidParameter, .unsupported, .missingSource, .invalidLayout, .invalidMask: return .badInput
         }
     }
 }

@@ -97,6 +97,8 @@ public enum LayoutFile {
                     mask = try RegionMaskBounds(path: path, directory: directory)
                 } catch let JobError.invalidLayout(reason) {
                     throw document.invalid(table, "mask", reason)
+                } catch let JobError.invalidMask(reason) {
+                    throw document.invalid(table, "mask", reason)
                 }
                 regions.append(LayoutRegion(box: mask.box, prompt: prompt, mask: mask.path))
             }

@@ -4,14 +4,14 @@ import Foundation
 /// Mask PNGs for regions and inpainting: white (or any light pixel) is inside, black outside.
 public enum MaskImage {
     /// Reads the mask at `path` (relative paths resolve against `directory`); a pixel is inside when
-    /// its mean of R, G and B is at least 128. Throws `JobError.invalidLayout` naming the file.
+    /// its mean of R, G and B is at least 128. Throws `JobError.invalidMask` naming the file.
     public static func load(_ path: String, relativeTo directory: URL?) throws -> RegionMask {
         let url = resolve(path, relativeTo: directory)
         let image: RGBImage
         do {
             image = try PNGFile.read(from: url).image
         } catch {
-            throw JobError.invalidLayout("mask \(url.path): \(error)")
+            throw JobError.invalidMask("\(error)")
         }
         return mask(from: image)
     }
