@@ -2,12 +2,13 @@
 diffusers layout, in F16, with the tokenizer, a scheduler config, the studio defaults and the training record.
 
 Usage: python3 export.py [--checkpoint ~/ckpt/dit-studio/dit/latest.pt] [--out DIR]
-       python3 export.py --replace-shipped --candidate-records NEW.jsonl --shipped-records OLD.jsonl
+       python3 export.py --replace-shipped --candidate DIR --candidate-records NEW.jsonl --shipped-records OLD.jsonl
 The model card (README.md in the export) is written by hand from the figures in training.json.
 
 The shipped model (Models/shapes-mmdit) is replaced only when the candidate measured better on the
 fixed caption set: export to another folder first, score both with `evaluate.py --records`, then
-pass the two record files; the export is refused unless the candidate adheres on more captions in
+install that very folder with the two record files (the checkpoint may have moved on meanwhile);
+the replacement is refused unless the candidate adheres on more captions in
 total and on no object count on fewer than the shipped model minus noise (two standard errors).
 The studio settings tuned on the model (regional defaults) carry over; its vital blocks do not —
 run `dit-studio vital-layers` on the new export.
@@ -86,6 +87,28 @@ def export(ckpt_path: Path, out: Path) -> None:
     print(f"exported step {st['step']} ({st['train_seconds'] / 60:.1f} min) to {out}: {size / 1e6:.2f} MB")
 
 
+def install(candidate: Path, out: Path) -> None:
+    """Puts a measured export folder in place of `out`: its weights, configs and training record, with
+    `out`'s model card, caption set, curve and tuned studio settings kept; swapped in by renames."""
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(candidate, tmp)
+    studio = json.loads((tmp / "studio.json").read_text())
+    if (out / "studio.json").exists():
+        studio.update({k: v for k, v in json.loads((out / "studio.json").read_text()).items() if k == "regional"})
+    (tmp / "studio.json").write_text(json.dumps(studio, indent=2, sort_keys=True) + "\n")
+    for keep in ("README.md", "eval-captions-v1.json", "adherence-curve.png"):
+        if (out / keep).exists():
+            shutil.copy(out / keep, tmp / keep)
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"installed {candidate} as {out}; now run `dit-studio vital-layers` for it")
+
+
 def measured_better(candidate: Path, shipped: Path) -> tuple[bool, str]:
     """Whether the candidate's records beat the shipped model's on the same caption set."""
     def load(path: Path) -> dict[int, dict]:
@@ -110,18 +133,19 @@ if __name__ == "__main__":
     ap.add_argument("--checkpoint", type=Path, default=CKPT_ROOT / "dit" / "latest.pt")
     ap.add_argument("--out", type=Path, help="export folder (not the shipped model; see --replace-shipped)")
     ap.add_argument("--replace-shipped", action="store_true", help="replace Models/shapes-mmdit, if measured better")
+    ap.add_argument("--candidate", type=Path, help="with --replace-shipped: the export folder that was measured")
     ap.add_argument("--candidate-records", type=Path, help="evaluate.py --records of the candidate export")
     ap.add_argument("--shipped-records", type=Path, help="evaluate.py --records of the shipped model")
     a = ap.parse_args()
     if a.replace_shipped:
-        if not (a.candidate_records and a.shipped_records):
-            raise SystemExit("export.py: --replace-shipped needs --candidate-records and --shipped-records "
+        if not (a.candidate and a.candidate_records and a.shipped_records):
+            raise SystemExit("export.py: --replace-shipped needs --candidate DIR, --candidate-records and --shipped-records "
                              "(evaluate.py --records of both on the fixed caption set)")
         ok, summary = measured_better(a.candidate_records, a.shipped_records)
         if not ok:
             raise SystemExit(f"export.py: the candidate did not measure better than the shipped model ({summary}); nothing replaced")
         print(f"measured better: {summary}")
-        export(a.checkpoint, EXPORT_DIR)
+        install(a.candidate, EXPORT_DIR)
     elif a.out is None or a.out.resolve() == EXPORT_DIR.resolve():
         raise SystemExit("export.py: give --out DIR for a candidate export; the shipped model is replaced only with "
                          "--replace-shipped and records showing the candidate measured better")
