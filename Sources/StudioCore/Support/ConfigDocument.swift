@@ -18,6 +18,12 @@ public final class ConfigDocument {
     /// Parses `text`; throws `ConfigFileError.invalidTOML` with the line and column of a syntax error.
     public init(file: String, text: String) throws {
         self.file = file
+        if let problem = TOMLHeaderCheck.firstUnsafeHeader(in: text) {
+            throw ConfigFileError.invalidTOML(
+                file: file, line: problem.line, column: problem.column,
+                reason: "a table name cannot start with '\(problem.found.escaped(asASCII: true))'; write a letter, digit, '_', '-' or a quoted name",
+                excerpt: problem.lineText)
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
