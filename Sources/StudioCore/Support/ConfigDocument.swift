@@ -18,11 +18,10 @@ public final class ConfigDocument {
     /// Parses `text`; throws `ConfigFileError.invalidTOML` with the line and column of a syntax error.
     public init(file: String, text: String) throws {
         self.file = file
-        if let problem = TOMLHeaderCheck.firstUnsafeHeader(in: text) {
-            throw ConfigFileError.invalidTOML(
-                file: file, line: problem.line, column: problem.column,
-                reason: "a table name cannot start with '\(problem.found.escaped(asASCII: true))'; write a letter, digit, '_', '-' or a quoted name",
-                excerpt: problem.lineText)
+        if let trap = TOMLParserTraps.first(in: text) {
+            throw ConfigFileError.invalidTOML(file: file, line: trap.line, column: trap.column,
+                                              reason: "\(trap.reason), not '\(trap.found.escaped(asASCII: true))'",
+                                              excerpt: trap.lineText)
         }
         let table: TOMLTable
         do {

@@ -1,32 +1,46 @@
-/// Finds the one kind of malformed line that the TOML parser inside TOMLKit (toml++ 3) does not
-/// report but aborts the whole process on, through a failed `assert`: a table header whose name
-/// starts with a character that cannot start a key, such as `[é]`, `[.a]`, `[[ %x]]` or a `[`
-/// alone at the end of a line. `ConfigDocument` calls it before parsing, so such a file becomes an
-/// `invalidTOML` error with its line instead.
+/// Finds the malformed TOML that the parser inside TOMLKit (toml++ 3) does not report but aborts
+/// the whole process on, through a failed `assert` (found by fuzzing):
+/// - a table header whose name starts with a character that cannot start a key: `[é]`, `[.a]`,
+///   `[[ %x]]`, a `[` alone at the end of a line;
+/// - an array element that starts with `}` or a Unicode line separator: `a = [}`, `a = [1, }]`.
 ///
-/// It walks the document the way the parser does: outside strings and comments, a `[` that is the
-/// first thing on a line and not inside an array or inline-table value opens a table header.
-enum TOMLHeaderCheck {
-    /// Where a header's name should start, with the character found there and the line's text.
+/// `ConfigDocument` calls it before parsing, so such a file becomes an `invalidTOML` error with its
+/// line instead. It walks the document as the parser does: strings, comments, and the arrays and
+/// inline tables of values; where the document is already invalid before a trap, the parser stops
+/// there with its own error, so what follows does not matter.
+enum TOMLParserTraps {
+    /// Where a trap starts, with the character found there and the line's text.
     struct Problem: Equatable {
         var line: Int
         var column: Int
         var found: Unicode.Scalar
         var lineText: String
+        var reason: String
     }
 
-    /// The first header whose name starts with a character that cannot start a key, if any.
-    static func firstUnsafeHeader(in text: String) -> Problem? {
+    static let headerReason = "a table name must start with a letter, digit, '_', '-' or a quote"
+    static let elementReason = "an array element must be a value"
+
+    /// The first trap in `text`, if any.
+    static func first(in text: String) -> Problem? {
         // The parser gets the text as a C string, so it ends at the first NUL.
         var scalars = Array(text.unicodeScalars.prefix { $0 != "\0" })
         if scalars.first == "\u{FEFF}" { scalars.removeFirst() } // a byte-order mark is skipped
         enum Context { case normal, comment, basic, literal, multilineBasic, multilineLiteral }
+        enum Container { case array, inlineTable }
         var context = Context.normal
-        var depth = 0            // open `[` and `{` of values
-        var atLineStart = true   // nothing but spaces and tabs so far on this line, at depth 0
+        var containers: [Container] = []   // the arrays and inline tables of values open here
+        var atLineStart = true             // only spaces and tabs so far on this line, outside values
+        var expectingElement = false       // after an array's `[` or `,`, before its next element
         var line = 1, lineStart = 0
         var index = 0
 
+        func problem(at position: Int, _ reason: String) -> Problem {
+            var lineText = String.UnicodeScalarView()
+            lineText.append(contentsOf: scalars[lineStart...].prefix { $0 != "\n" && $0 != "\r" })
+            return Problem(line: line, column: position - lineStart + 1, found: scalars[position],
+                           lineText: String(lineText), reason: reason)
+        }
         func isQuoteRun(_ quote: Unicode.Scalar, at position: Int) -> Bool {
             position + 2 < scalars.count && scalars[position] == quote && scalars[position + 1] == quote
                 && scalars[position + 2] == quote
@@ -35,11 +49,11 @@ enum TOMLHeaderCheck {
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "\n" {
-                line += 1
-                lineStart = index + 1
                 if context == .comment || context == .basic || context == .literal { context = .normal }
-                if context == .normal, depth == 0 { atLineStart = true }
+                if context == .normal, containers.isEmpty { atLineStart = true }
                 index += 1
+                line += 1
+                lineStart = index
                 continue
             }
             switch context {
@@ -62,11 +76,15 @@ enum TOMLHeaderCheck {
                     context = .normal
                 }
             case .normal:
+                if scalar == " " || scalar == "\t" || scalar == "\r" { break }
+                if scalar == "#" { context = .comment; break }
+                if expectingElement {
+                    expectingElement = false
+                    if scalar == "}" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                        return problem(at: index, elementReason)
+                    }
+                }
                 switch scalar {
-                case " ", "\t", "\r":
-                    break
-                case "#":
-                    context = .comment
                 case "\"", "'":
                     let multiline = isQuoteRun(scalar, at: index)
                     context = scalar == "\"" ? (multiline ? .multilineBasic : .basic) : (multiline ? .multilineLiteral : .literal)
@@ -85,16 +103,21 @@ enum TOMLHeaderCheck {
                     guard name < scalars.count else { return nil } // the parser stops at the end with its own error
                     let first = scalars[name]
                     if !(isBareKeyCharacter(first) || first == "\"" || first == "'" || first == "]") {
-                        var lineText = String.UnicodeScalarView()
-                        lineText.append(contentsOf: scalars[lineStart...].prefix { $0 != "\n" && $0 != "\r" })
-                        return Problem(line: line, column: name - lineStart + 1, found: first, lineText: String(lineText))
+                        return problem(at: name, headerReason)
                     }
                     index = name - 1 // go on with the name (quoted parts included) as normal text
-                case "[", "{":
-                    depth += 1
+                case "[":
+                    containers.append(.array)
+                    expectingElement = true
+                    atLineStart = false
+                case "{":
+                    containers.append(.inlineTable)
+                    atLineStart = false
+                case ",":
+                    expectingElement = containers.last == .array
                     atLineStart = false
                 case "]", "}":
-                    depth = max(0, depth - 1) // a header's closing `]` leaves depth at 0
+                    if !containers.isEmpty { containers.removeLast() } // a header's `]` closes nothing
                     atLineStart = false
                 default:
                     atLineStart = false
