@@ -8,8 +8,8 @@ extension FuzzTarget {
         summary: "the A1111 'parameters' text: parse, read into job parameters, write and parse again"
     ) { input in
         let parsed = A1111Parameters.parse(String(decoding: input, as: UTF8.self))
-        _ = parsed.generateParameters(defaults: GenerateParameters(prompt: ""))
-        _ = (parsed.steps, parsed.cfgScale, parsed.seed, parsed.shift, parsed.size, parsed.model, parsed.rng)
-        _ = A1111Parameters.parse(parsed.text)
+        consume(parsed.generateParameters(defaults: GenerateParameters(prompt: "")))
+        consume((parsed.steps, parsed.cfgScale, parsed.seed, parsed.shift, parsed.size, parsed.model, parsed.rng))
+        consume(A1111Parameters.parse(parsed.text))
     }
 }

@@ -46,6 +46,12 @@ public struct FuzzTarget: Sendable {
         input.withUnsafeBytes { run($0) }
     }
 
+    /// Hands a result to code the optimiser cannot see through. A harness passes what it computes
+    /// here instead of writing `_ = value`: in release builds an unused product was dropped together
+    /// with its overflow check, which hid a crash from the fuzzer.
+    @inline(never) @_optimize(none)
+    public static func consume<Value>(_ value: Value) {}
+
     /// Every target, in the order `make fuzz` runs them.
     public static let all: [FuzzTarget] = [
         .safetensors, .png, .a1111Parameters, .studioMetadata, .preset, .theme, .modelConfig, .tokenizer,

@@ -20,10 +20,10 @@ extension FuzzTarget {
         let shift = attempt { try config.float("shift", default: 3) }
         if let transformer {
             let geometry = ImageGeometry(transformer: transformer, downsamplingFactor: vae?.downsamplingFactor ?? 1)
-            _ = geometry.maxPixelsPerSide
-            _ = try? geometry.validate(width: 64, height: 64)
+            consume(geometry.maxPixelsPerSide)
+            consume(try? geometry.validate(width: 64, height: 64))
             // `dit-studio generate`'s default size: sample_size latent cells × the VAE factor.
-            _ = try? config.int("sample_size", default: 128) * geometry.downsamplingFactor
+            consume(try? config.int("sample_size", default: 128) * geometry.downsamplingFactor)
         }
         if transformer == nil, vae == nil, clip == nil, shift == nil, let firstError { throw firstError }
     }

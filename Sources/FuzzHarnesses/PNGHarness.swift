@@ -13,7 +13,7 @@ extension FuzzTarget {
             precondition(pixels > 0 && png.image.pixels.count == pixels * 3, "decoded pixels do not match the size")
             precondition(png.alpha == nil || png.alpha!.count == pixels, "decoded alpha does not match the size")
             let metadata = ImageMetadata(png: png)
-            _ = metadata.jobRequest(defaults: GenerateParameters(prompt: ""))
+            consume(metadata.jobRequest(defaults: GenerateParameters(prompt: "")))
         }
     }
 }

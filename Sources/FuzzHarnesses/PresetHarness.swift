@@ -11,7 +11,7 @@ extension FuzzTarget {
     ) { input in
         let (preset, warnings) = try PresetLoader().load(text: String(decoding: input, as: UTF8.self),
                                                          file: "fuzz.toml", source: .user(path: "fuzz.toml"))
-        _ = warnings.map { String(describing: $0) }
+        consume(warnings.map { String(describing: $0) })
         var generator = SeededGenerator(seed: 1)
         let plan = try preset.plan(prompt: "a large red circle", using: &generator)
         precondition(plan.allRequests.count == preset.effectiveOperations.reduce(0) { $0 + $1.patches.count },

@@ -17,7 +17,7 @@ extension FuzzTarget {
                     precondition(bytes.count == info.elementCount * info.dtype.byteSize, "tensor '\(name)' has the wrong byte count")
                 }
             }
-            _ = file.parameterCount
+            consume(file.parameterCount)
         }
     }
 }

@@ -10,13 +10,13 @@ extension FuzzTarget {
         summary: "the 'dit-studio' JSON text chunk: decode, job request, chunks written and read back"
     ) { input in
         let provenance = try StudioJSON.decode(ImageProvenance.self, from: Data(input))
-        _ = provenance.jobRequest
-        _ = try? provenance.parameters.validate(for: provenance.model)
+        consume(provenance.jobRequest)
+        consume(try? provenance.parameters.validate(for: provenance.model))
         let chunks = try ImageMetadata.textChunks(for: provenance)
         let image = PNGImage(image: RGBImage(width: 1, height: 1, pixels: [0, 0, 0]),
                              format: PNGFormat(colorType: .rgb, bitDepth: 8), textChunks: chunks)
         let reread = ImageMetadata(png: image)
         precondition(reread.provenance == provenance, "the record does not survive being written and read back: \(reread.notes)")
-        _ = reread.parameters?.generateParameters(defaults: provenance.parameters)
+        consume(reread.parameters?.generateParameters(defaults: provenance.parameters))
     }
 }

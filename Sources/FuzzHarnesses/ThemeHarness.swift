@@ -10,8 +10,8 @@ extension FuzzTarget {
     ) { input in
         let (theme, warnings) = try ThemeLoader().load(text: String(decoding: input, as: UTF8.self),
                                                        file: "fuzz.toml", source: .user(path: "fuzz.toml"))
-        _ = warnings.map { String(describing: $0) }
-        for role in ThemeRole.allCases { _ = theme[role] }
+        consume(warnings.map { String(describing: $0) })
+        for role in ThemeRole.allCases { consume(theme[role]) }
         precondition(theme.regions.count == Theme.regionCount, "a theme must have every region colour")
     }
 }
