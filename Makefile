@@ -115,7 +115,7 @@ fuzz: fuzz-build
 	      -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$$findings/" "$$@"; }; \
 	  if run -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_OPTIONS) > "$$log" 2>&1 \
 	     && run -runs=0 -detect_leaks=1 >> "$$log" 2>&1; then \
-	    echo "fuzz $$target: $$(awk '/^stat::number_of_executed_units/ {print $$2}' "$$log") runs in $(FUZZ_SECONDS) s," \
+	    echo "fuzz $$target: $$(grep -m1 -E '^Done [0-9]+ runs in' "$$log" | awk '{print $$2 " runs in " $$5 " s"}')," \
 	      "$$(ls "$$corpus" | wc -l) inputs in the corpus (replayed for leaks), no crash, hang or leak"; \
 	  else \
 	    failed="$$failed $$target"; tail -n 60 "$$log"; \
