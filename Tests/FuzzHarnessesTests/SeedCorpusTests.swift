@@ -44,17 +44,17 @@ final class SeedCorpusTests: XCTestCase {
         }
     }
 
-    /// Every seed of every target into every harness: a PNG is a broken TOML file, and so on.
+    /// Every seed of every target into every harness (a PNG is a broken TOML file, and so on):
+    /// nothing crashes, and whatever is refused is refused with a message.
     func testNoSeedCrashesAnyHarness() throws {
         let all = try FuzzTarget.all.flatMap { try seeds(of: $0.name) }.map { Array(try Data(contentsOf: $0)) }
-        var runs = 0
         for target in FuzzTarget.all {
             for input in all + [[], [0], Array("{}".utf8)] {
-                _ = target.run(input)
-                runs += 1
+                if case let .rejected(message) = target.run(input) {
+                    XCTAssertFalse(message.isEmpty, "\(target.name) refused \(input.count) bytes without a message")
+                }
             }
         }
-        XCTAssertEqual(runs, FuzzTarget.all.count * (all.count + 3))
     }
 
     func testTargetsAreFoundByName() {
