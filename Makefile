@@ -1,7 +1,7 @@
 # DiT Studio — two commands set up a fresh Debian/Ubuntu machine:
 #   make run    install system packages if missing, build (release), start dit-studio
 #   make test   install system packages if missing, build and run every test
-# Other targets: make deps · make build · make bench · make check-test-count · make clean
+# Other targets: make deps · make build · make bench · make fuzz · make check-test-count · make clean
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -33,7 +33,7 @@ TEST_LOG := .build/test.log
 TEST_EVALUATOR := $(CURDIR)/.build/release/dit-studio
 endif
 
-.PHONY: deps build run test check-test-count bench clean
+.PHONY: deps build run test check-test-count bench fuzz fuzz-build clean
 
 ## deps: install the system packages the build and tests need, if any is missing
 deps:
@@ -105,6 +105,52 @@ bench: build
 	fi; \
 	.build/release/dit-studio bench --model "$$model" $(BENCH_ARGS)
 
+## fuzz: fuzz every parser of outside input (Sources/FuzzHarnesses) with libFuzzer, AddressSanitizer
+## and LeakSanitizer, FUZZ_SECONDS each (one at a time); FUZZ_TARGETS picks some (names as in
+## Fuzz/Corpus/). The corpus grows in .build-fuzz/corpus/; crashing, hanging or leaking inputs are
+## written to .build-fuzz/findings/<target>/ and fail the run.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(notdir $(wildcard Fuzz/Corpus/*))
+FUZZ_OPTIONS ?=
+FUZZ_DIR := .build-fuzz
+# Swift code gets AddressSanitizer and libFuzzer's coverage instrumentation (what -sanitize=fuzzer
+# adds, without linking libFuzzer's main: the driver in Fuzz/Driver has its own); C and C++ code
+# (the libpng shim, TOMLKit's toml++) the same through clang.
+FUZZ_BUILD_FLAGS := -c release --scratch-path $(FUZZ_DIR) --product dit-fuzz \
+	-Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table \
+	-Xcc -fsanitize=address,fuzzer-no-link -Xcxx -fsanitize=address,fuzzer-no-link
+# The clang of the Swift toolchain knows where its libFuzzer runtime is.
+FUZZ_CLANG := $(dir $(realpath $(shell command -v $(SWIFT))))clang
+
+fuzz-build: deps
+	@runtime="$$($(FUZZ_CLANG) -print-libgcc-file-name -rtlib=compiler-rt | sed 's/builtins/fuzzer_no_main/')"; \
+	if [ ! -f "$$runtime" ]; then echo "error: the Swift toolchain has no libFuzzer runtime ($$runtime)" >&2; exit 1; fi; \
+	echo "DIT_STUDIO_FUZZ=1 $(SWIFT) build $(FUZZ_BUILD_FLAGS) -Xlinker $$runtime"; \
+	DIT_STUDIO_FUZZ=1 $(SWIFT) build $(FUZZ_BUILD_FLAGS) -Xlinker "$$runtime"
+
+fuzz: fuzz-build
+	@failed=""; \
+	for target in $(FUZZ_TARGETS); do \
+	  corpus="$(FUZZ_DIR)/corpus/$$target"; findings="$(FUZZ_DIR)/findings/$$target"; log="$(FUZZ_DIR)/fuzz-$$target.log"; \
+	  mkdir -p "$$corpus" "$$findings"; \
+	  dictionary=""; [ -f "Fuzz/Dictionaries/$$target.dict" ] && dictionary="-dict=Fuzz/Dictionaries/$$target.dict"; \
+	  run() { SWIFT_BACKTRACE=enable=no \
+	    LSAN_OPTIONS="suppressions=$(CURDIR)/Fuzz/leak-suppressions.txt:print_suppressions=0:$${LSAN_OPTIONS:-}" \
+	    $(FUZZ_DIR)/release/dit-fuzz "$$target" "$$corpus" "Fuzz/Corpus/$$target" $$dictionary \
+	      -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$$findings/" "$$@"; }; \
+	  if run -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_OPTIONS) > "$$log" 2>&1 \
+	     && run -runs=0 -detect_leaks=1 >> "$$log" 2>&1; then \
+	    echo "fuzz $$target: $$(grep -m1 -E '^Done [0-9]+ runs in' "$$log" | awk '{print $$2 " runs in " $$5 " s"}')," \
+	      "$$(ls "$$corpus" | wc -l) inputs in the corpus (replayed for leaks), no crash, hang or leak"; \
+	  else \
+	    failed="$$failed $$target"; tail -n 60 "$$log"; \
+	    echo "fuzz $$target: FAILED; the input is in $$findings/, the log in $$log"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then \
+	  echo "fuzz: findings in:$$failed. Replay one: SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/release/dit-fuzz TARGET FILE" >&2; exit 1; \
+	fi
+
 ## clean: remove build folders
 clean:
-	rm -rf .build .build-test
+	rm -rf .build .build-test $(FUZZ_DIR)

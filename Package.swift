@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "StudioTUI", dependencies: ["StudioCore", "CNCurses"]),
         // The embedded model's world: captions, scenes and the adherence detector (evaluation and tests).
         .target(name: "ShapesWorld", dependencies: ["DiTEngine"]),
+        // Every parser of outside input behind one bytes-in function each, for fuzzing (Fuzz/README.md).
+        .target(name: "FuzzHarnesses", dependencies: ["DiTEngine", "StudioCore"]),
         .executableTarget(name: "DiTStudioCLI", dependencies: [
             "DiTEngine", "StudioCore", "StudioTUI", "ShapesWorld", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -45,9 +47,18 @@ let package = Package(
         .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI"]),
         // Runs the built `dit-studio` binary (exit codes, output), so it depends on the executable.
         .testTarget(name: "DiTStudioCLITests", dependencies: ["DiTStudioCLI", "StudioCore", "ShapesWorld"]),
+        // Runs the committed seed corpus (Fuzz/Corpus) through every harness.
+        .testTarget(name: "FuzzHarnessesTests", dependencies: ["FuzzHarnesses"]),
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "StudioCore", "DiTEngine"]),
         // The shipped model end to end: parity with PyTorch and an adherence floor.
         .testTarget(name: "ModelQualityTests", dependencies: ["DiTEngine", "ShapesWorld", "StudioCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer driver links only against libFuzzer's runtime, which `make fuzz` adds with the
+// sanitizer flags; so the target exists only when `make fuzz` asks for it.
+if Context.environment["DIT_STUDIO_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "DiTFuzz", dependencies: ["FuzzHarnesses"], path: "Fuzz/Driver"))
+    package.products.append(.executable(name: "dit-fuzz", targets: ["DiTFuzz"]))
+}

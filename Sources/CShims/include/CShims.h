@@ -30,6 +30,10 @@ enum {
 /// Largest image (in pixels) the reader decodes; bigger headers are refused before allocating.
 #define CSHIMS_PNG_MAX_PIXELS ((uint64_t)1 << 28)
 
+/// Largest width or height the reader decodes. The pixel bound alone would let a 2^28 × 1 header
+/// through, for which libpng allocates two rows of up to 8 bytes a pixel: 4 GiB from a tiny file.
+#define CSHIMS_PNG_MAX_SIDE ((uint32_t)1 << 16)
+
 /// A text chunk read from a file; all strings are owned by the image and freed with it.
 typedef struct {
     int kind;                  ///< CSHIMS_PNG_TEXT_*

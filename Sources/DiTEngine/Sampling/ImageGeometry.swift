@@ -22,8 +22,14 @@ public struct ImageGeometry: Sendable, Equatable {
     /// Sizes must be multiples of this many pixels.
     public var pixelMultiple: Int { patchSize * downsamplingFactor }
 
-    /// The largest width or height in pixels, nil when unbounded.
-    public var maxPixelsPerSide: Int? { maxPatchesPerSide.map { $0 * pixelMultiple } }
+    /// The largest width or height in pixels, nil when unbounded. Saturates at `Int.max`: config
+    /// integers are bounded one by one, but their product can still overflow.
+    public var maxPixelsPerSide: Int? {
+        maxPatchesPerSide.map { patches in
+            let (pixels, overflow) = patches.multipliedReportingOverflow(by: pixelMultiple)
+            return overflow ? Int.max : pixels
+        }
+    }
 
     /// The sampled tensor's shape `[1, C, H/f, W/f]` for an image of `width × height` pixels.
     public func noiseShape(width: Int, height: Int) -> [Int] {

@@ -104,6 +104,10 @@ public struct Tokenizer: Sendable {
         if let contextLength {
             paddedLength = contextLength
         } else {
+            // Every prompt becomes this many ids: a huge value would allocate without bound.
+            if let fixed = file.padding?.fixedLength, !(0...ModelConfig.integerLimit).contains(fixed) {
+                throw EngineError.invalidFile(url, reason: "padding to a fixed length of \(fixed) tokens is beyond any real model (0 to \(ModelConfig.integerLimit))")
+            }
             paddedLength = file.padding?.fixedLength
         }
         padID = file.padding?.padID ?? model.id(of: "<pad>") ?? suffix.last ?? 0

@@ -27,6 +27,9 @@ public struct RegionBox: Codable, Hashable, Sendable, CustomStringConvertible {
     /// `0.00,0.00 – 0.40,0.45`-style, as the layout editor shows boxes.
     public var description: String {
         func format(_ value: Double) -> String {
+            // A box read from a file may hold anything: negative, huge and non-finite values are
+            // written as they are (Int would trap on huge ones, and the sign was lost).
+            guard value >= 0, value < 1e15 else { return String(value) }
             let hundredths = Int((value * 100).rounded())
             let whole = hundredths / 100, fraction = abs(hundredths % 100)
             return "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"

@@ -27,6 +27,11 @@ public final class ConfigDocument {
             throw ConfigFileError.invalidTOML(file: file, line: control.line, column: control.column,
                                               reason: control.reason, excerpt: excerpt)
         }
+        if let trap = TOMLParserTraps.first(in: text) {
+            throw ConfigFileError.invalidTOML(file: file, line: trap.line, column: trap.column,
+                                              reason: "\(trap.reason), not '\(trap.found.escaped(asASCII: true))'",
+                                              excerpt: trap.lineText)
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -26,6 +26,22 @@ public struct ModelDescription: Codable, Hashable, Sendable {
         case maxSide = "max_side"
     }
 
+    /// Reads a record (image metadata, a journal) by the rule `init` enforces: a size multiple below
+    /// 1 is refused, since `validateSize` divides by it.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let sizeMultiple = try container.decode(Int.self, forKey: .sizeMultiple)
+        guard sizeMultiple >= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .sizeMultiple, in: container,
+                                                   debugDescription: "size_multiple must be at least 1, got \(sizeMultiple)")
+        }
+        self.init(name: try container.decode(String.self, forKey: .name),
+                  path: try container.decodeIfPresent(String.self, forKey: .path),
+                  fingerprint: try container.decodeIfPresent(String.self, forKey: .fingerprint),
+                  sizeMultiple: sizeMultiple,
+                  maxSide: try container.decodeIfPresent(Int.self, forKey: .maxSide))
+    }
+
     /// Throws `JobError.invalidParameter(key: "size")` when the model cannot take `width × height`.
     public func validateSize(width: Int, height: Int) throws {
         guard width >= sizeMultiple, height >= sizeMultiple, width % sizeMultiple == 0, height % sizeMultiple == 0 else {
