@@ -28,8 +28,10 @@ final class CatalogCommandTests: XCTestCase {
         let table = rows(result.standardOutput)
         XCTAssertEqual(table.first, ["NAME", "SOURCE", "JOBS", "DESCRIPTION"])
         // The job counts of Presets/*.toml: one per image each preset's settings and script make.
-        let expected: [(String, String)] = [("batch-of-eight", "8"), ("draft", "1"), ("draft-then-final", "2"), ("final", "1"),
-                                            ("guidance-sweep", "6"), ("on-white", "4"), ("shift-study", "5"), ("steps-ladder", "4")]
+        let expected: [(String, String)] = [("background-sweep", "4"), ("batch-of-eight", "8"), ("draft", "1"),
+                                            ("draft-fix-variations", "6"), ("draft-then-final", "2"), ("final", "1"),
+                                            ("guidance-sweep", "6"), ("layout-three-corners", "1"), ("layout-two-columns", "1"),
+                                            ("on-white", "4"), ("recolour-each", "3"), ("shift-study", "5"), ("steps-ladder", "4")]
         XCTAssertEqual(table.dropFirst().map { $0[0] }, expected.map(\.0))
         XCTAssertEqual(table.dropFirst().map { $0[1] }, Array(repeating: "built-in", count: expected.count))
         XCTAssertEqual(table.dropFirst().map { $0[2] }, expected.map(\.1))
