@@ -10,7 +10,7 @@ struct DiTStudio: ParsableCommand {
         abstract: "A terminal studio for diffusion-transformer image generation.",
         version: "dit-studio \(DiTEngineInfo.version)",
         subcommands: [StudioCommand.self, InfoCommand.self, GenerateCommand.self, EditCommand.self, RunCommand.self, SessionsCommand.self,
-                      EvaluateCommand.self, EvaluateRegionsCommand.self, VitalLayersCommand.self, BenchCommand.self,
+                      EvaluateCommand.self, EvaluateRegionsCommand.self, VitalLayersCommand.self, BenchCommand.self, StudioBenchCommand.self,
                       PresetsCommand.self, ThemesCommand.self],
         defaultSubcommand: StudioCommand.self
     )
