@@ -8,14 +8,44 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int running = 0;
 static volatile sig_atomic_t hangup = 0;
+static struct termios saved_termios;
+static int have_saved_termios = 0;
+
+// On a crash (a Swift trap, a bad access) the terminal is given back with async-signal-safe calls
+// only: the saved terminal modes, then bracketed paste and mouse off, the normal screen and a
+// visible cursor; the signal then takes its default course (a core dump, the exit status).
+static void on_fatal_signal(int signal_number) {
+    static const char reset[] = "\033[?2004l\033[?1000l\033[?1002l\033[?1003l\033[?1006l\033[?1049l\033[?25h\r\n";
+    if (have_saved_termios) tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+    ssize_t ignored = write(STDOUT_FILENO, reset, sizeof reset - 1);
+    (void)ignored;
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+}
+
+static void install_fatal_handlers(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_fatal_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE};
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &action, NULL);
+}
 
 int ccs_start(void) {
     setlocale(LC_ALL, "");
-    if (initscr() == NULL) return -1;
+    if (tcgetattr(STDIN_FILENO, &saved_termios) == 0) have_saved_termios = 1;
+    install_fatal_handlers();
+    // newterm, not initscr: initscr ends the process on an unusable terminal; this says so instead.
+    SCREEN *screen = newterm(NULL, stdout, stdin);
+    if (screen == NULL) return -1;
+    set_term(screen);
     running = 1;
     raw();
     noecho();

@@ -59,13 +59,21 @@ struct StudioCommand: ParsableCommand {
         let options = SessionOptions(imageDirectory: outputDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) },
                                      preloadModel: model == nil, closeTimeout: 30)
         let session: Session
+        var openingProblem: String?
         if let sessionID {
             session = try Session.open(id: sessionID, in: store, worker: worker, options: options)
         } else if newSession || outputDirectory != nil {
             session = try Session.create(in: store, worker: worker, options: options)
         } else {
-            session = try Session.openLast(in: store, worker: worker, options: options)
-                ?? Session.create(in: store, worker: worker, options: options)
+            do {
+                session = try Session.openLast(in: store, worker: worker, options: options)
+                    ?? Session.create(in: store, worker: worker, options: options)
+            } catch {
+                // The last session cannot be opened (a journal another studio holds, an unreadable
+                // folder): start a new one and say why; the old one is left exactly as it is.
+                openingProblem = "could not open the last session (\(error)); started a new one"
+                session = try Session.create(in: store, worker: worker, options: options)
+            }
         }
         if model != nil { worker.preload(model: parameters.model) }
 
@@ -79,6 +87,7 @@ struct StudioCommand: ParsableCommand {
             unknownWords: tokenizer.map { tokenizer in { tokenizer.encode($0).unknownWords } })
         let app = StudioApp(session: session, terminal: terminal, theme: selectedTheme, settings: settings, services: services,
                             stopRequested: { ProcessSignals.stopRequested || terminal.hangUpReceived })
+        if let openingProblem { app.dispatch(.message(StatusMessage(TerminalText.line(openingProblem), isError: true))) }
         app.run()
         worker.shutdown(timeout: 5)
     }

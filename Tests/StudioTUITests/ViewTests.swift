@@ -153,3 +153,14 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(screen.text(row: 0), "a?bcd")
     }
 }
+
+final class ReadmeKeyTableTests: XCTestCase {
+    /// The README's key table is the key map's own Markdown; on a change, paste the table this prints.
+    func testReadmeKeyTableIsTheKeyMapTable() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        XCTAssertTrue(text.contains(KeyMap.markdownTable), "README.md's key table differs from the key map; the table is:\n"
+                      + KeyMap.markdownTable + "\nEND-OF-TABLE")
+    }
+}

@@ -14,7 +14,8 @@ enum {
 };
 
 /// Starts curses on the terminal: locale from the environment, raw mode without echo, keypad and
-/// mouse on, bracketed paste on, cursor hidden. Returns 0, or -1 when the terminal cannot be used.
+/// mouse on, bracketed paste on, cursor hidden; a crash signal restores the terminal before it ends
+/// the process. Returns 0, or -1 when the terminal cannot be used.
 int ccs_start(void);
 /// Restores the terminal: bracketed paste and mouse off, cursor visible, echo, endwin.
 void ccs_stop(void);

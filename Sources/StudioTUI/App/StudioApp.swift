@@ -38,6 +38,13 @@ public final class StudioApp {
     private let stopRequested: () -> Bool
     /// How long a poll for input waits (milliseconds).
     public var pollMilliseconds = 16
+    /// Least seconds between two takes of the worker's news while a job runs. The worker decodes a
+    /// preview only once the last one was taken (`PreviewPolicy.whenDrained`), so this caps the
+    /// preview rate; but a finished job is also only noticed (and the next one started) at a take,
+    /// so a long interval costs a queue of short jobs more than the previews it saves
+    /// (`dit-studio studio-bench` measures both). About two frames.
+    public var pumpInterval = 0.033
+    private var lastPump = 0.0
     /// Called after every frame drawn, with the time it was drawn (benchmarks).
     public var onFrame: ((Double) -> Void)?
 
@@ -86,8 +93,10 @@ public final class StudioApp {
             timeout = 0
             if state.isQuitting { return }
         }
-        let update = session.pump()
         let now = Worker.monotonicSeconds()
+        guard session.queue.running == nil || now - lastPump >= pumpInterval else { draw(); return }
+        lastPump = now
+        let update = session.pump()
         if !update.isEmpty || now - lastMemoryCheck > 1 {
             lastMemoryCheck = now
             dispatch(.session(snapshot(), problems: update.problems))
@@ -186,6 +195,17 @@ public final class StudioApp {
             case let .applyPreset(name):
                 let preset = try services.presets.preset(named: name)
                 dispatch(.presetApplied(preset))
+                guard !preset.operations.isEmpty else { return }
+                // A scripted preset queues all its operations at once, as a group, for the prompt typed
+                // (or its own prompt).
+                let typed = state.prompt.text.trimmingCharacters(in: .whitespaces)
+                var generator = SystemRandomNumberGenerator()
+                let plan = try preset.plan(prompt: typed.isEmpty ? nil : typed, using: &generator)
+                var ids: [JobID] = []
+                for request in plan.allRequests { ids += try session.enqueue(request) }
+                dispatch(.session(snapshot(), problems: []))
+                dispatch(.queued(ids, label: "preset \(preset.name)"))
+                dispatch(.message(StatusMessage("preset \(TerminalText.line(preset.name)): queued \(ids.count) jobs in \(plan.steps.count) operations")))
             case let .openSession(id):
                 let next: Session
                 session.close()

@@ -151,10 +151,10 @@ enum QueueView {
         let focused = state.focus == .queue && state.screen == .main
         let paused = state.session.queue.isPaused ? " · paused (p resumes)" : ""
         screen.box(rect, title: "Queue\(paused)", focused: focused, context: context)
-        let inner = rect.inner
+        let inner = Rect(left: rect.inner.left + 1, top: rect.inner.top, width: rect.inner.width - 1, height: rect.inner.height)
         let rows = state.queueRows
         if rows.isEmpty {
-            screen.write("empty", column: inner.left + 1, row: inner.top, style: context.style(.muted))
+            screen.write("empty", column: inner.left, row: inner.top, style: context.style(.muted))
             return
         }
         let offset = HistoryScroll.offset(selection: state.queueSelection, visible: inner.height)
@@ -195,10 +195,10 @@ enum HistoryView {
         let focused = state.focus == .history && state.screen == .main
         let done = state.session.queue.counts[.done] ?? 0
         screen.box(rect, title: "History · \(done) images", focused: focused, context: context)
-        let inner = rect.inner
+        let inner = Rect(left: rect.inner.left + 1, top: rect.inner.top, width: rect.inner.width - 1, height: rect.inner.height)
         let rows = state.historyRows
         if rows.isEmpty {
-            screen.write("finished images appear here", column: inner.left + 1, row: inner.top, style: context.style(.muted))
+            screen.write("finished images appear here", column: inner.left, row: inner.top, style: context.style(.muted))
             return
         }
         let offset = HistoryScroll.offset(selection: state.historySelection, visible: inner.height)
