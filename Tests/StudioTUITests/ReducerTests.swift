@@ -135,6 +135,15 @@ final class ReducerTests: XCTestCase {
         XCTAssertTrue(state.status?.text.contains("unknown key") == true)
     }
 
+    func testAQuestionMarkIsTextOnThePromptLineAndHelpElsewhere() {
+        var state = makeState()
+        _ = type("why?", &state)
+        XCTAssertEqual(state.prompt.text, "why?")
+        XCTAssertNil(state.overlay)
+        press([.tab, .character("?")], &state)
+        XCTAssertEqual(state.overlay, .help)
+    }
+
     func testHelpOverlayOpensAndAnyKeyClosesIt() {
         var state = makeState()
         press([.function(1)], &state)

@@ -151,6 +151,11 @@ public enum Reducer {
         }
         if let field = state.field { return fieldKey(key, field: field, &state) }
         let context = state.keyContext
+        // On the prompt line a printable character is text, even one bound elsewhere (`?`).
+        if context == .prompt, case .character = key {
+            _ = state.prompt.handle(key)
+            return []
+        }
         if let action = KeyMap.action(for: key, in: context) {
             return perform(action, &state)
         }
