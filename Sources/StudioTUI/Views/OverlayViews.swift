@@ -26,8 +26,8 @@ enum HelpView {
             lines.append((group.title, "", true))
             for binding in bindings { lines.append((binding.keyLabel, binding.help, false)) }
         }
-        // Two columns when the list is longer than the window.
-        let columns = lines.count > inner.height ? 2 : 1
+        // As many columns as the list needs (at most three; the README has the whole table).
+        let columns = max(1, min(3, (lines.count + max(1, inner.height) - 1) / max(1, inner.height)))
         let columnWidth = inner.width / columns
         for (index, line) in lines.enumerated() {
             let columnIndex = index / max(1, inner.height)
@@ -37,8 +37,8 @@ enum HelpView {
             if line.2 {
                 screen.clipped(line.0, column: left, row: row, width: columnWidth - 2, style: context.style(.accent, attributes: .bold))
             } else {
-                screen.clipped(line.0, column: left + 1, row: row, width: 12, style: context.style(.accent))
-                screen.clipped(line.1, column: left + 14, row: row, width: columnWidth - 16, style: context.style(.text))
+                screen.clipped(line.0, column: left + 1, row: row, width: 10, style: context.style(.accent))
+                screen.clipped(line.1, column: left + 12, row: row, width: columnWidth - 14, style: context.style(.text))
             }
         }
     }
