@@ -20,10 +20,13 @@ final class StudioTerminalTests: XCTestCase {
     }
 
     override func tearDown() {
-        _ = try? tmux(["kill-server"])
-        if socket.hasSuffix("-signal") {
-            socket = String(socket.dropLast(7))
+        var sockets = [socket]
+        if socket.hasSuffix("-signal") { sockets.append(String(socket.dropLast(7))) }
+        for name in sockets {
+            socket = name
             _ = try? tmux(["kill-server"])
+            // tmux can leave the socket file behind; it is ours (default TMUX_TMPDIR).
+            unlink((ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp") + "/tmux-\(getuid())/\(name)")
         }
     }
 
