@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "DiTEngine", dependencies: ["CBLAS"]),
         .target(name: "StudioCore", dependencies: ["DiTEngine", "CShims",
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "StudioTUI", dependencies: ["StudioCore", "CNCurses"]),
+        // Curses macros and variadics (COLOR_PAIR, getmaxyx, setcchar…) for the TUI's terminal adapter only.
+        .target(name: "CCursesShims", dependencies: ["CNCurses"]),
+        .target(name: "StudioTUI", dependencies: ["StudioCore", "CCursesShims"]),
         // The embedded model's world: captions, scenes and the adherence detector (evaluation and tests).
         .target(name: "ShapesWorld", dependencies: ["DiTEngine"]),
         // Every parser of outside input behind one bytes-in function each, for fuzzing (Fuzz/README.md).
@@ -44,7 +46,7 @@ let package = Package(
 
         .testTarget(name: "DiTEngineTests", dependencies: ["DiTEngine"]),
         .testTarget(name: "StudioCoreTests", dependencies: ["StudioCore", "DiTEngine"]),
-        .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI"]),
+        .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI", "StudioCore"]),
         // Runs the built `dit-studio` binary (exit codes, output), so it depends on the executable.
         .testTarget(name: "DiTStudioCLITests", dependencies: ["DiTStudioCLI", "StudioCore", "ShapesWorld"]),
         // Runs the committed seed corpus (Fuzz/Corpus) through every harness.

@@ -9,9 +9,10 @@ struct DiTStudio: ParsableCommand {
         commandName: "dit-studio",
         abstract: "A terminal studio for diffusion-transformer image generation.",
         version: "dit-studio \(DiTEngineInfo.version)",
-        subcommands: [InfoCommand.self, GenerateCommand.self, EditCommand.self, RunCommand.self, SessionsCommand.self,
-                      EvaluateCommand.self, EvaluateRegionsCommand.self, EvaluateEditsCommand.self, VitalLayersCommand.self, BenchCommand.self,
-                      PresetsCommand.self, ThemesCommand.self]
+        subcommands: [StudioCommand.self, InfoCommand.self, GenerateCommand.self, EditCommand.self, RunCommand.self, SessionsCommand.self,
+                      EvaluateCommand.self, EvaluateRegionsCommand.self, EvaluateEditsCommand.self, VitalLayersCommand.self,
+                      BenchCommand.self, StudioBenchCommand.self, PresetsCommand.self, ThemesCommand.self],
+        defaultSubcommand: StudioCommand.self
     )
 
     /// Like ArgumentParser's own entry point, with this tool's exit statuses (`ExitStatus`): 2 for

@@ -29,11 +29,19 @@ final class InfoCommandTests: XCTestCase {
         XCTAssertTrue(result.standardOutput.hasPrefix("dit-studio "), result.standardOutput)
     }
 
-    func testNoSubcommandPrintsHelp() throws {
-        let result = try runDiTStudio([])
+    func testHelpPrintsTheCommandOverview() throws {
+        let result = try runDiTStudio(["--help"])
         XCTAssertEqual(result.status, 0)
         XCTAssertTrue(result.standardOutput.contains("USAGE: dit-studio <subcommand>"), result.standardOutput)
         XCTAssertTrue(result.standardOutput.contains("info"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("studio (default)"), result.standardOutput)
+    }
+
+    /// No subcommand opens the studio, which needs a terminal: without one it says so in one line.
+    func testNoSubcommandWithoutATerminalSaysTheStudioNeedsOne() throws {
+        let result = try runDiTStudio([])
+        XCTAssertEqual(result.status, 2, result.standardError)
+        XCTAssertTrue(result.standardError.contains("the studio needs a terminal"), result.standardError)
     }
 
     func testBadArgumentsExitWithStatus2() throws {
