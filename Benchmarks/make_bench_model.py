@@ -2,7 +2,7 @@
 """Writes a random-weight model directory of the embedded model's size, for benchmarks only (the
 weights are noise; the point is the arithmetic): SD3Transformer2DModel with 6 joint blocks, width 128
 (4 heads x 32) and a 2-layer, width-128 CLIPTextModelWithProjection with a WordLevel tokenizer —
-the configuration in ../shared/TRAINING_NOTES.md.
+the configuration the embedded model was first measured with (6 joint blocks, width 128).
 
     python3 Benchmarks/make_bench_model.py OUT_DIR [--kind pixel|latent]
 

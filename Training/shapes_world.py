@@ -1,6 +1,6 @@
 """Shapes World: the procedural scenes, captions, tokenizer and adherence detector of the embedded model.
 
-This module is the Python side of ../shared/SHAPES_WORLD.md (the data contract). The dataset generator,
+This module is the Python side of the Shapes-World data contract (its Swift twin is Sources/ShapesWorld). The dataset generator,
 the training scripts, the evaluation and the Swift detector all follow it; change them together.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-/// The world the embedded model is trained on (shared/SHAPES_WORLD.md): palette, named positions, sizes and
+/// The world the embedded model is trained on: palette, named positions, sizes and
 /// shapes. The Python side (`Training/shapes_world.py`) follows the same contract; change both together.
 public enum ShapesWorld {
     /// Colours an object can have, in the contract's order (the detector breaks ties in this order).
