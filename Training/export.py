@@ -76,15 +76,20 @@ def export(ckpt_path: Path, out: Path) -> None:
     for keep in ("README.md", "eval-captions-v1.json", "adherence-curve.png"):
         if (out / keep).exists():
             shutil.copy(out / keep, tmp / keep)
-    # Swap the new export in with renames only, so that a crash leaves one complete copy in place.
+    swap_in(tmp, out)
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    print(f"exported step {st['step']} ({st['train_seconds'] / 60:.1f} min) to {out}: {size / 1e6:.2f} MB")
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Puts the finished folder `tmp` in place of `out` with renames only, so that a crash leaves one
+    complete copy in place."""
     old = out.with_name(out.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if out.exists():
         out.rename(old)
     tmp.rename(out)
     shutil.rmtree(old, ignore_errors=True)
-    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
-    print(f"exported step {st['step']} ({st['train_seconds'] / 60:.1f} min) to {out}: {size / 1e6:.2f} MB")
 
 
 def install(candidate: Path, out: Path) -> None:
@@ -100,12 +105,7 @@ def install(candidate: Path, out: Path) -> None:
     for keep in ("README.md", "eval-captions-v1.json", "adherence-curve.png"):
         if (out / keep).exists():
             shutil.copy(out / keep, tmp / keep)
-    old = out.with_name(out.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    tmp.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(tmp, out)
     print(f"installed {candidate} as {out}; now run `dit-studio vital-layers` for it")
 
 
