@@ -9,7 +9,15 @@ extension FuzzTarget {
         name: "studio-metadata",
         summary: "the 'dit-studio' JSON text chunk: decode, job request, chunks written and read back"
     ) { input in
-        let provenance = try StudioJSON.decode(ImageProvenance.self, from: Data(input))
+        // Read as an image's chunk is read (the format version checked first, as the studio does).
+        let text = String(decoding: input, as: UTF8.self)
+        let chunk = PNGImage(image: RGBImage(width: 1, height: 1, pixels: [0, 0, 0]), format: PNGFormat(colorType: .rgb, bitDepth: 8),
+                             textChunks: [PNGTextChunk(keyword: ImageMetadata.studioKeyword, text: text, kind: .internationalText)])
+        let metadata = ImageMetadata(png: chunk)
+        guard let provenance = metadata.provenance else {
+            throw metadata.studioProblem ?? MetadataError.unreadableChunk(path: "input", keyword: ImageMetadata.studioKeyword,
+                                                                           key: nil, reason: "no record")
+        }
         consume(provenance.jobRequest)
         consume(try? provenance.parameters.validate(for: provenance.model))
         let chunks = try ImageMetadata.textChunks(for: provenance)
