@@ -66,13 +66,11 @@ struct EvaluateRegionsCommand: ParsableCommand {
             parameters.prompt = layout.basePrompt
             parameters.seed = seed &+ UInt64(index)
             let studioLayout = Layout(
-                basePrompt: layout.basePrompt, baseRatio: baseRatio ?? 0.3,
+                basePrompt: layout.basePrompt, baseRatio: baseRatio ?? Layout.defaultBaseRatio,
                 regions: layout.boxes.map { LayoutRegion(box: RegionBox(x0: $0.x0, y0: $0.y0, x1: $0.x1, y1: $0.y1), prompt: $0.prompt) },
                 injectSteps: injectSteps, blockInterval: blockInterval)
-            var layoutWithDefaults = studioLayout
-            if baseRatio == nil { layoutWithDefaults.baseRatio = engine.regionalDefaults.baseRatio }
             let start = clock.now
-            let image = try generate(engine, EngineJob(parameters: parameters, work: .regional(layoutWithDefaults, masks: [])))
+            let image = try generate(engine, EngineJob(parameters: parameters, work: .regional(studioLayout, masks: [])))
             regionalTime += clock.now - start
             counts.boxes += layout.boxes.count
             counts.regional += layout.judge(pixels: image.pixels, width: image.width, height: image.height).filter { $0 }.count

@@ -77,7 +77,6 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         if let regional {
             try check("regional.inject_steps", regional.injectSteps >= 0 ? nil : "must be 0 or more (got \(regional.injectSteps))")
             try check("regional.block_interval", regional.blockInterval >= 1 ? nil : "must be at least 1 (got \(regional.blockInterval))")
-            try check("regional.base_ratio", (0...1).contains(regional.baseRatio) ? nil : "must be between 0 and 1 (got \(regional.baseRatio))")
         }
         if let vitalBlocks {
             try check("vital_blocks", vitalBlocks.allSatisfy { $0 >= 0 } ? nil : "block indices must be 0 or more")
@@ -99,19 +98,16 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
 
 /// The regional-prompting settings a layout leaves open, per model (`"regional"` in `studio.json`).
 public struct RegionalDefaults: Codable, Equatable, Sendable {
-    public var baseRatio: Double
     public var injectSteps: Int
     public var blockInterval: Int
 
     /// Without tuning: the method's published FLUX settings scaled to a short schedule.
-    public init(baseRatio: Double = 0.3, injectSteps: Int = 8, blockInterval: Int = 1) {
-        self.baseRatio = baseRatio
+    public init(injectSteps: Int = 8, blockInterval: Int = 1) {
         self.injectSteps = injectSteps
         self.blockInterval = blockInterval
     }
 
     enum CodingKeys: String, CodingKey {
-        case baseRatio = "base_ratio"
         case injectSteps = "inject_steps"
         case blockInterval = "block_interval"
     }

@@ -17,9 +17,6 @@ public final class DiTGenerationEngine: GenerationEngine {
     private var pipeline: GenerationPipeline?
     /// The loaded model's `studio.json` (regional settings a layout leaves open come from it).
     private var studioDefaults = ModelStudioDefaults()
-
-    /// The loaded model's regional-prompting settings (the method's defaults when it has none).
-    public var regionalDefaults: RegionalDefaults { studioDefaults.regional ?? RegionalDefaults() }
     /// Called with the prompt warnings of each job (unknown words, truncation) before its first step.
     public var onWarnings: (([String]) -> Void)?
 
