@@ -46,9 +46,11 @@ def log_line(path: Path, **record) -> None:
     print(json.dumps(record), flush=True)
 
 
-def scene_batch(rng: random.Random, n: int, with_captions: bool = False):
-    """n fresh scenes as a float tensor [n, 3, 64, 64] in [-1, 1] (+ training-caption variants)."""
-    scenes = [sw.random_scene(rng) for _ in range(n)]
+def scene_batch(rng: random.Random, n: int, with_captions: bool = False, count_weights=None):
+    """n fresh scenes as a float tensor [n, 3, 64, 64] in [-1, 1] (+ training-caption variants).
+    count_weights: the mix of 1-, 2- and 3-object scenes; None draws the world's own mix."""
+    counts = rng.choices((1, 2, 3), weights=count_weights, k=n) if count_weights else [None] * n
+    scenes = [sw.random_scene(rng, c) for c in counts]
     x = torch.from_numpy(np.stack([sw.to_unit(sw.render(s)) for s in scenes]))
     if with_captions:
         return x, [s.training_caption(rng) for s in scenes], scenes

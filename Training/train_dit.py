@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import math
 import random
 import time
 
@@ -49,6 +50,12 @@ def main() -> None:
                     help="held-out: fresh captions (the curve so far); fixed: the first --eval-n per count of "
                          "the fixed set eval-captions-v1, with its seeds (comparable with dit-studio evaluate)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--anneal-minutes", type=float, default=0.0,
+                    help="cosine-decay the learning rate to --lr-floor over this many training minutes, counted "
+                         "from the first run that asks for it (kept in the checkpoint, so resuming continues it)")
+    ap.add_argument("--lr-floor", type=float, default=2e-5)
+    ap.add_argument("--count-weights", default=None,
+                    help="training mix of 1-, 2- and 3-object scenes, e.g. 1,2,2 (default: the world's 2:2:1)")
     args = ap.parse_args()
     apply_thread_setting(args.threads)
 
@@ -101,6 +108,18 @@ def main() -> None:
                          "vae": vae.state_dict(), "latent_shift": shift_f, "latent_scale": scale_f,
                          "opt": opt.state_dict(), "state": state}, ckpt_path)
 
+    if args.anneal_minutes > 0 and "anneal_start" not in state:
+        state["anneal_start"] = state["train_seconds"]
+    count_weights = tuple(float(w) for w in args.count_weights.split(",")) if args.count_weights else None
+
+    def learning_rate() -> float:
+        """Warm-up, then the base rate, or the cosine anneal towards the floor once one has begun."""
+        warm = min(1.0, (state["step"] - step0 + 1) / args.warmup)
+        if "anneal_start" not in state or args.anneal_minutes <= 0:
+            return args.lr * warm
+        progress = min(1.0, (state["train_seconds"] - state["anneal_start"]) / (args.anneal_minutes * 60))
+        return warm * (args.lr_floor + 0.5 * (args.lr - args.lr_floor) * (1 + math.cos(math.pi * progress)))
+
     rng = random.Random(5000 + state["step"])
     gen = torch.Generator().manual_seed(5000 + state["step"])
     last_save = time.time()
@@ -109,10 +128,10 @@ def main() -> None:
     while state["train_seconds"] < args.minutes * 60:
         apply_thread_setting(args.threads)
         t0 = time.time()
-        warm = min(1.0, (state["step"] - step0 + 1) / args.warmup)
+        lr = learning_rate()
         for g in opt.param_groups:
-            g["lr"] = args.lr * warm
-        x, captions, _ = scene_batch(rng, args.batch, with_captions=True)
+            g["lr"] = lr
+        x, captions, _ = scene_batch(rng, args.batch, with_captions=True, count_weights=count_weights)
         with torch.no_grad():
             z = (vae.encode(x).latent_dist.mode() - shift_f) * scale_f
         ids = torch.tensor([e.ids for e in tokenizer.encode_batch(captions)], dtype=torch.long)
@@ -135,7 +154,7 @@ def main() -> None:
         if state["step"] % 200 == 0:
             log_line(log_path, kind="train", step=state["step"], images=state["images"],
                      minutes=round(state["train_seconds"] / 60, 2), loss=round(float(np.mean(losses)), 5),
-                     lr=args.lr * warm, threads=torch.get_num_threads())
+                     lr=lr, threads=torch.get_num_threads())
             losses = []
         if time.time() - last_save > 300:
             checkpoint(); last_save = time.time()
