@@ -37,6 +37,24 @@ final class StudioAppTests: XCTestCase {
         app.dispatch(.input(.paste(text)))
     }
 
+    func testThePreviewSettingCyclesInThePanelAndReachesTheWorker() throws {
+        XCTAssertEqual(app.state.settings.previews, .auto)
+        XCTAssertEqual(worker.previewChoice, .auto)
+        keys([.ctrl("s")])
+        keys(Array(repeating: .down, count: SettingField.allCases.count))
+        XCTAssertEqual(app.state.settingField, .previews)
+        keys([.right])
+        XCTAssertEqual(app.state.settings.previews, .exact, "auto → exact (wraps around)")
+        XCTAssertEqual(worker.previewChoice, .exact, "the worker takes the new setting for the next job")
+        keys([.right])
+        XCTAssertEqual(worker.previewChoice, .approximate)
+        keys([.left, .left])
+        XCTAssertEqual(app.state.settings.previews, .auto)
+        XCTAssertEqual(worker.previewChoice, .auto)
+        let screen = StudioView.render(app.state, context: testContext)
+        XCTAssertTrue(screen.text.contains("previews") && screen.text.contains("auto (fast, exact last)"), screen.text)
+    }
+
     func testSavingALayoutRefusesToReplaceAFileUntilAskedTwice() throws {
         let path = directory.appendingPathComponent("layout.toml").path
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: path))

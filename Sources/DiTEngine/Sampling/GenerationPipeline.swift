@@ -11,6 +11,11 @@ public final class GenerationPipeline: @unchecked Sendable {
     /// The VAE decoder of a latent model; nil for a pixel-space model.
     public let decoder: (any LatentDecoder)?
     public let geometry: ImageGeometry
+    /// The cheap preview decoder of a latent model (`preview_map.json`), nil when there is none or
+    /// it is unusable; then `previewMapNotice` says why, and previews use the exact decode.
+    public let previewMap: LatentPreviewMap?
+    /// Why a `preview_map.json` that exists is not used (one line naming the file and the fault).
+    public let previewMapNotice: String?
 
     /// Encodings of recent prompts (the empty prompt is used by nearly every run).
     private var encodings: [String: (tokens: TokenizedText, conditioning: TextConditioning)] = [:]
@@ -29,6 +34,7 @@ public final class GenerationPipeline: @unchecked Sendable {
         geometry = ImageGeometry(transformer: model.transformer.config,
                                  downsamplingFactor: self.decoder?.downsamplingFactor ?? 1)
         try Self.checkChannels(transformer: model.transformer.config, decoder: self.decoder)
+        (previewMap, previewMapNotice) = Self.loadPreviewMap(model.layout, decoder: self.decoder)
     }
 
     /// The sampler adds velocities to samples, and the result must become an RGB image: refuse a

@@ -44,6 +44,9 @@ public struct ModelDirectory: Sendable {
     /// Whether the model decodes through a VAE.
     public var hasVAE: Bool { vaeDirectory != nil }
 
+    /// `preview_map.json`: the optional cheap latent → RGB map for step previews (`LatentPreviewMap`).
+    public var previewMapURL: URL { url.appendingPathComponent(LatentPreviewMap.fileName) }
+
     /// `[null, null]` (or null) marks an absent component in `model_index.json`.
     static func isEmptyEntry(_ value: JSONValue) -> Bool {
         switch value {

@@ -363,6 +363,7 @@ public final class Session {
         case let .modelLoaded(_, description, _):
             model = description
             loadedModelRequest = loadingModelRequest
+            if let notice = description.notices.first { return "model \(description.name): \(notice)" }
         case .modelFailed:
             model = nil
             loadedModelRequest = nil

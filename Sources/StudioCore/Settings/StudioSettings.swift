@@ -12,6 +12,8 @@ public struct StudioSettings: Equatable, Sendable {
     public var promptTemplate: String
     public var presetName: String?
     public var themeName: String
+    /// How running jobs' steps are previewed (the studio's, not a job's: it never changes an image).
+    public var previews: PreviewChoice = .auto
 
     public init(parameters: GenerateParameters = GenerateParameters(prompt: ""), seedPolicy: SeedPolicy = .increment,
                 count: Int = 1, promptTemplate: String = PresetSettings.promptPlaceholder, presetName: String? = nil,

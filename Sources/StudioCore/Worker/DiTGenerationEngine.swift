@@ -19,6 +19,8 @@ public final class DiTGenerationEngine: GenerationEngine {
     private var studioDefaults = ModelStudioDefaults()
     /// Called with the prompt warnings of each job (unknown words, truncation) before its first step.
     public var onWarnings: (([String]) -> Void)?
+    /// What the last exact decode of the loaded model cost (seconds), for `PreviewMode.auto`.
+    private var exactDecodeSeconds: Double?
 
     public init(threads: Int? = nil) {
         if let threads { BLAS.setThreads(threads) }
@@ -30,8 +32,11 @@ public final class DiTGenerationEngine: GenerationEngine {
         let loaded = try GenerationPipeline(model: try DiffusionModel(directory: url))
         studioDefaults = try ModelStudioDefaults(modelDirectory: url)
         pipeline = loaded
-        return ModelDescription(name: url.standardizedFileURL.lastPathComponent, path: url.standardizedFileURL.path,
-                                sizeMultiple: loaded.geometry.pixelMultiple, maxSide: loaded.geometry.maxPixelsPerSide)
+        exactDecodeSeconds = nil
+        var description = ModelDescription(name: url.standardizedFileURL.lastPathComponent, path: url.standardizedFileURL.path,
+                                           sizeMultiple: loaded.geometry.pixelMultiple, maxSide: loaded.geometry.maxPixelsPerSide)
+        description.notices = loaded.previewMapNotice.map { [$0] } ?? []
+        return description
     }
 
     public func generate(_ job: EngineJob,
@@ -53,14 +58,36 @@ public final class DiTGenerationEngine: GenerationEngine {
         if !prepared.warnings.isEmpty { onWarnings?(prepared.warnings.map(\.description)) }
         let (width, height) = (parameters.width, parameters.height)
         let run = prepared.run
+        let mode = Self.previewMode(job.previews)
+        var stepStart = Self.seconds()
         while let step = try run.nextStep() {
+            let stepSeconds = Self.seconds() - stepStart
             let done = step.index + 1 - run.firstStep
             let decision = onStep(EngineStep(index: done, total: run.stepsToRun)) {
-                RGBImage(width: width, height: height, pixels: try pipeline.rgb8(step.predictedClean))
+                let decoding = pipeline.previewDecoding(mode, step: done, of: run.stepsToRun,
+                                                        decodeSeconds: exactDecodeSeconds, stepSeconds: stepSeconds)
+                let start = Self.seconds()
+                let pixels = try pipeline.previewRGB8(step.predictedClean, width: width, height: height, decoding: decoding)
+                if decoding == .exact { exactDecodeSeconds = Self.seconds() - start }
+                return RGBImage(width: width, height: height, pixels: pixels)
             }
             if decision == .stop { return .stopped(completedSteps: done) }
+            stepStart = Self.seconds()
         }
         return .finished(RGBImage(width: width, height: height, pixels: try pipeline.finalPixels(prepared, sample: run.sample)))
+    }
+
+    /// The engine's preview mode for the studio's choice.
+    static func previewMode(_ choice: PreviewChoice) -> PreviewMode {
+        switch choice {
+        case .exact: return .exact
+        case .approximate: return .approximate
+        case .auto: return .auto
+        }
+    }
+
+    private static func seconds() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds) / 1e9
     }
 
     /// The engine's edit for a studio edit job.

@@ -16,10 +16,14 @@ public struct EngineJob: Sendable {
 
     public var parameters: GenerateParameters
     public var work: Work
+    /// How the step previews are decoded (a studio setting, not part of the job: it never changes
+    /// the final image).
+    public var previews: PreviewChoice
 
-    public init(parameters: GenerateParameters, work: Work = .textToImage) {
+    public init(parameters: GenerateParameters, work: Work = .textToImage, previews: PreviewChoice = .auto) {
         self.parameters = parameters
         self.work = work
+        self.previews = previews
     }
 }
 

@@ -11,6 +11,9 @@ public struct ModelDescription: Codable, Hashable, Sendable {
     public var sizeMultiple: Int
     /// The largest width or height, when the model has a limit.
     public var maxSide: Int?
+    /// What the user should know about the loaded model that does not stop it working (e.g. an
+    /// unusable preview map); shown once when it loads. Not recorded in metadata or journals.
+    public var notices: [String] = []
 
     public init(name: String, path: String? = nil, fingerprint: String? = nil, sizeMultiple: Int = 1, maxSide: Int? = nil) {
         self.name = name

@@ -48,6 +48,12 @@ public final class Worker: Sendable {
     /// Whether a job or a load is running or waiting.
     public var isBusy: Bool { core.isBusy }
 
+    /// How the next jobs' step previews are decoded (the studio's setting; taken when a job starts).
+    public var previewChoice: PreviewChoice {
+        get { core.previewChoice }
+        set { core.previewChoice = newValue }
+    }
+
     /// Cancels what is running, ends the thread and waits for it (at most `timeout` seconds).
     /// Returns false if the thread had not ended by then.
     @discardableResult
@@ -78,6 +84,7 @@ final class WorkerCore: @unchecked Sendable {
     private var loading = false
     private var shuttingDown = false
     private var stopped = false
+    private var storedPreviewChoice = PreviewChoice.auto
 
     private let factory: EngineFactory
     private let inbox: EventInbox
@@ -104,6 +111,19 @@ final class WorkerCore: @unchecked Sendable {
         condition.lock()
         cancelled.insert(job)
         condition.unlock()
+    }
+
+    var previewChoice: PreviewChoice {
+        get {
+            condition.lock()
+            defer { condition.unlock() }
+            return storedPreviewChoice
+        }
+        set {
+            condition.lock()
+            storedPreviewChoice = newValue
+            condition.unlock()
+        }
     }
 
     var isBusy: Bool {
@@ -238,9 +258,10 @@ final class WorkerCore: @unchecked Sendable {
         }
         if isCancelled(id) { inbox.post(.cancelled(job: id, completedSteps: 0)); return }
 
-        let engineJob: EngineJob
+        var engineJob: EngineJob
         do {
             engineJob = try EngineJob(job, sessionDirectory: order.outputURL.deletingLastPathComponent())
+            engineJob.previews = previewChoice
         } catch {
             fail(Self.message(for: error))
             return

@@ -530,6 +530,10 @@ public enum Reducer {
             p.width = next
             p.height = next
         case .count: settings.count = max(1, min(64, settings.count + direction))
+        case .previews:
+            let choices = PreviewChoice.allCases
+            let index = choices.firstIndex(of: settings.previews) ?? 0
+            settings.previews = choices[(index + (direction > 0 ? 1 : choices.count - 1)) % choices.count]
         }
         settings.parameters = p
     }

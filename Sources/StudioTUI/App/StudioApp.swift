@@ -58,6 +58,7 @@ public final class StudioApp {
         var settings = settings
         settings.themeName = theme.name
         state = AppState(size: terminal.size, settings: settings, session: Self.snapshot(of: session), themeName: theme.name)
+        services.worker.previewChoice = settings.previews
         for note in session.openingNotes { state.status = StatusMessage(TerminalText.line(note)) }
         if let problem = (services.themes.problems.map(\.description) + services.presets.problems.map(\.description)).first {
             state.status = StatusMessage(TerminalText.line(problem), isError: true)
@@ -107,6 +108,8 @@ public final class StudioApp {
     public func dispatch(_ event: AppEvent) {
         let effects = Reducer.reduce(&state, event)
         for effect in effects { perform(effect) }
+        // The preview setting acts in the worker (on the next job): hand it over when it changes.
+        if services.worker.previewChoice != state.settings.previews { services.worker.previewChoice = state.settings.previews }
     }
 
     private func draw() {
