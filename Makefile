@@ -93,10 +93,12 @@ check-test-count:
 	fi; \
 	echo "Test count: $$executed (floor $$floor, $(TEST_COUNT_FLOOR))"
 
-## bench: time the engine (sgemm peak, transformer forward, full generation) against PyTorch eager
-## on the same weights; BENCH_MODEL defaults to the built-in model, else a random model of its size
+## bench: time the engine (sgemm peak, transformer forward, full generation) and a table of jobs
+## (plain, regional, inpaint: wall per image, it/s, peak RSS, GFLOP/s) against PyTorch eager on the
+## same weights, at the model's default size and steps; BENCH_MODEL defaults to the built-in model,
+## else a random model of its size. One BLAS thread: OPENBLAS_NUM_THREADS=1 make bench BENCH_ARGS="--compare --threads 1"
 BENCH_MODEL ?= Models/shapes-mmdit
-BENCH_ARGS ?= --steps 20 --compare
+BENCH_ARGS ?= --compare
 bench: build
 	@model="$(BENCH_MODEL)"; \
 	if [ ! -f "$$model/model_index.json" ]; then \

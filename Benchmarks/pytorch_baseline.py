@@ -11,7 +11,8 @@ The math is diffusers' StableDiffusion3Pipeline (FlowMatchEulerDiscreteScheduler
 CFG v = v_u + g (v_c - v_u) over one batch [uncond, cond]; g == 1 runs the conditional branch only).
 
 The last line printed is one JSON object (the bench reads it):
-  {"threads": N, "forward_ms": ..., "step_ms": ..., "loop_ms": ..., "encode_ms": ..., ...}
+  {"threads": N, "forward_ms": ..., "step_ms": ..., "loop_ms": ..., "encode_ms": ..., "max_rss_kb": ..., ...}
+(max_rss_kb: this process's peak resident memory, torch and its import included.)
 
     python3 Benchmarks/pytorch_baseline.py --model DIR [--steps 20] [--threads 2] [--size 64x64]
         [--cfg 4] [--shift 3] [--seed 0] [--runs 3] [--prompt TEXT]
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -144,7 +146,8 @@ def main() -> int:
         print(f"  VAE decode:                          {decode_ms:8.2f} ms")
     print(json.dumps({"threads": args.threads, "forward_ms": forward_ms, "step_ms": loop_ms / args.steps,
                       "loop_ms": loop_ms, "encode_ms": encode_ms, "decode_ms": decode_ms, "steps": args.steps, "batch": batch,
-                      "width": width, "height": height, "parameters": params, "torch": torch.__version__}))
+                      "width": width, "height": height, "parameters": params, "torch": torch.__version__,
+                      "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
     return 0
 
 

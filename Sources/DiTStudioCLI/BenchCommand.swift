@@ -14,17 +14,19 @@ struct BenchCommand: ParsableCommand {
             Prints: the measured sgemm peak (1024³, best of a few), one transformer forward at the \
             guided batch (median), its effective GFLOP/s (matrix-product FLOPs counted from the \
             config, attention included), the sampling loop alone and a full generation (median of \
-            --runs), and one whole `dit-studio generate` process. With --compare it runs \
-            `python3 Benchmarks/pytorch_baseline.py` once with the same settings and prints the \
-            Swift/PyTorch time ratios (below 1: Swift is faster).
+            --runs), and one whole `dit-studio generate` process. Then a table of jobs as the studio \
+            runs them (plain, a two-region layout, an inpaint): wall time per image, it/s, the peak \
+            memory of the same job as a process of its own, effective GFLOP/s against the sgemm peak. \
+            With --compare it runs `python3 Benchmarks/pytorch_baseline.py` once with the same \
+            settings and prints the Swift/PyTorch time ratios (below 1: Swift is faster).
             """
     )
 
     @Option(help: "Model directory in the diffusers layout (default: $DIT_STUDIO_MODEL, else the built-in model).", completion: .directory)
     var model: String?
 
-    @Option(parsing: .unconditional, help: "Sampling steps (1–10000).")
-    var steps: Int = 20
+    @Option(parsing: .unconditional, help: "Sampling steps (1–10000; default: the model's studio.json, else 20).")
+    var steps: Int?
 
     @Option(parsing: .unconditional, help: "Threads for BLAS (and for PyTorch with --compare), 1–1024.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -32,8 +34,8 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Image size WxH in pixels (default: the model's sample size).")
     var size: ImageSizeOption?
 
-    @Option(parsing: .unconditional, help: "Classifier-free guidance scale, 0–100 (1 = one branch, batch 1).")
-    var cfg: Float = 4.0
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale, 0–100 (1 = one branch, batch 1; default: the model's studio.json, else 4).")
+    var cfg: Float?
 
     @Option(parsing: .unconditional, help: "Repetitions for the medians (1–1000).")
     var runs: Int = 3
@@ -45,16 +47,19 @@ struct BenchCommand: ParsableCommand {
     var compare = false
 
     func validate() throws {
-        if let problem = GenerateParameters.stepsProblem(steps) { throw ValidationError("--steps \(problem)") }
+        if let steps, let problem = GenerateParameters.stepsProblem(steps) { throw ValidationError("--steps \(problem)") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be between 1 and 1024 (got \(threads))") }
         guard (1...1000).contains(runs) else { throw ValidationError("--runs must be between 1 and 1000 (got \(runs))") }
-        if let problem = GenerateParameters.guidanceProblem(Double(cfg)) { throw ValidationError("--cfg \(problem)") }
+        if let cfg, let problem = GenerateParameters.guidanceProblem(Double(cfg)) { throw ValidationError("--cfg \(problem)") }
         try validateModelAndSize(model: model, size: size)
     }
 
     func run() throws {
         BLAS.setThreads(threads)
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
+        let studio = try ModelStudioDefaults(modelDirectory: modelURL)
+        let steps = self.steps ?? studio.steps ?? 20
+        let cfg = self.cfg ?? studio.guidance.map(Float.init) ?? 4
 
         let loadStart = Date()
         let loaded = try DiffusionModel(directory: modelURL)
@@ -125,16 +130,79 @@ struct BenchCommand: ParsableCommand {
         print(row("full generation (encode, loop, decode)", String(format: "%8.1f ms", generationMs)))
 
         // The whole command-line process, as a user runs it.
-        let processMs = try timeGenerateProcess(modelURL: modelURL, size: imageSize, shift: shift)
+        let processMs = try timeGenerateProcess(modelURL: modelURL, size: imageSize, shift: shift, steps: steps, cfg: cfg)
         if let processMs {
             print(row("`dit-studio generate` process (whole)", String(format: "%8.1f ms", processMs)))
         }
 
+        var torch: [String: Any]?
         if compare {
-            try comparePyTorch(modelURL: modelURL, size: imageSize, shift: shift,
-                               forwardMs: forwardMs, loopMs: loop, decodeMs: decodeMs, generationMs: generationMs,
-                               processMs: processMs)
+            torch = try comparePyTorch(modelURL: modelURL, size: imageSize, shift: shift, steps: steps, cfg: cfg,
+                                       forwardMs: forwardMs, loopMs: loop, decodeMs: decodeMs, generationMs: generationMs,
+                                       processMs: processMs)
         }
+
+        // Jobs as the studio runs them.
+        guard let source = try pipeline.generate(request)?.pixels else { return }
+        let jobs = BenchJob.standard(base: request, model: modelURL, regional: studio.regional ?? RegionalDefaults(), source: source)
+        try printJobsTable(jobs, pipeline: pipeline, source: source, size: imageSize,
+                           flopsPerEvaluation: flops, peak: peak, torch: torch)
+    }
+
+    /// A row per job, in Markdown (so that it can go into Benchmarks/README.md as it is).
+    private func printJobsTable(_ jobs: [BenchJob], pipeline: GenerationPipeline, source: [UInt8], size: ImageSizeOption,
+                                flopsPerEvaluation: Double, peak: Double, torch: [String: Any]?) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dit-bench-jobs-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let sourceURL = scratch.appendingPathComponent("source.png")
+        try PNGFile.write(RGBImage(width: size.width, height: size.height, pixels: source), to: sourceURL)
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = String(threads)
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+
+        print("\njobs at the model's defaults (\(size), median of \(runs) run(s) after one warm-up; peak memory: the same job as a `dit-studio` process of its own; GFLOP/s: the plain forward's FLOPs per model evaluation):")
+        print("| job | steps | wall / image | it/s | peak RSS | effective GFLOP/s (% of sgemm \(String(format: "%.0f", peak))) | PyTorch eager wall / image | PyTorch it/s | PyTorch peak RSS | Swift / PyTorch wall |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for job in jobs {
+            _ = try pipeline.generate(job.request, edit: job.edit)  // warm-up
+            var walls: [Double] = [], loops: [Double] = []
+            var stepsRun = 0, evaluations = 0
+            for _ in 0..<runs {
+                let start = Date()
+                let prepared = try pipeline.prepare(job.request, edit: job.edit)
+                let loopStart = Date()
+                try prepared.run.run()
+                loops.append(Date().timeIntervalSince(loopStart) * 1000)
+                _ = try pipeline.finalPixels(prepared, sample: prepared.run.sample)
+                walls.append(Date().timeIntervalSince(start) * 1000)
+                (stepsRun, evaluations) = (prepared.run.stepsToRun, prepared.run.totalEvaluations)
+            }
+            let (wall, loop) = (Self.median(walls), Self.median(loops))
+            let gflops = flopsPerEvaluation * Double(evaluations) / (loop / 1000) / 1e9
+            let output = scratch.appendingPathComponent("out.png").path
+            let arguments = job.arguments.map { $0 == BenchJob.outputPlaceholder ? output : $0 == BenchJob.sourcePlaceholder ? sourceURL.path : $0 }
+            let child = ChildProcess.run(executable, arguments, environment: environment)
+            let rss = child.flatMap { $0.exitStatus == 0 ? Self.mebibytes($0.maxResidentBytes) : nil } ?? "failed"
+            var torchColumns: [String]
+            if !job.hasPyTorchBaseline {
+                torchColumns = ["—", "—", "—", "— (no PyTorch reference of this method)"]
+            } else if let torch, let loopMs = torch["loop_ms"] as? Double {
+                let torchWall = loopMs + (torch["encode_ms"] as? Double ?? 0) + (torch["decode_ms"] as? Double ?? 0)
+                let torchRSS = (torch["max_rss_kb"] as? Int).map { Self.mebibytes($0 * 1024) } ?? "?"
+                torchColumns = [String(format: "%.1f ms", torchWall), String(format: "%.2f", Double(stepsRun) * 1000 / loopMs),
+                                torchRSS, String(format: "%.2f", wall / torchWall)]
+            } else {
+                torchColumns = ["—", "—", "—", "— (run with --compare)"]
+            }
+            let columns = [job.label, "\(stepsRun)", String(format: "%.1f ms", wall), String(format: "%.2f", Double(stepsRun) * 1000 / loop),
+                           rss, String(format: "%.1f (%.0f %%)", gflops, 100 * gflops / peak)] + torchColumns
+            print("| " + columns.joined(separator: " | ") + " |")
+        }
+    }
+
+    static func mebibytes(_ bytes: Int) -> String {
+        String(format: "%.0f MiB", Double(bytes) / 1_048_576)
     }
 
     private func row(_ label: String, _ value: String) -> String {
@@ -210,7 +278,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// Runs this executable's `generate` once (OpenBLAS on `threads` threads) and times it.
-    private func timeGenerateProcess(modelURL: URL, size: ImageSizeOption, shift: Double) throws -> Double? {
+    private func timeGenerateProcess(modelURL: URL, size: ImageSizeOption, shift: Double, steps: Int, cfg: Float) throws -> Double? {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("dit-bench-\(getpid()).png")
         defer { try? FileManager.default.removeItem(at: output) }
@@ -248,11 +316,12 @@ struct BenchCommand: ParsableCommand {
             .first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
-    private func comparePyTorch(modelURL: URL, size: ImageSizeOption, shift: Double, forwardMs: Double,
-                                loopMs: Double, decodeMs: Double?, generationMs: Double, processMs: Double?) throws {
+    /// Runs the PyTorch baseline, prints its figures and the ratios, and returns its JSON (nil when it could not run).
+    private func comparePyTorch(modelURL: URL, size: ImageSizeOption, shift: Double, steps: Int, cfg: Float, forwardMs: Double,
+                                loopMs: Double, decodeMs: Double?, generationMs: Double, processMs: Double?) throws -> [String: Any]? {
         guard let script = baselineScript() else {
             print("PyTorch comparison skipped: Benchmarks/pytorch_baseline.py not found (run from the repository root)")
-            return
+            return nil
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -264,7 +333,7 @@ struct BenchCommand: ParsableCommand {
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch {
             print("PyTorch comparison skipped: cannot run python3 (\(error.localizedDescription))")
-            return
+            return nil
         }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -273,7 +342,7 @@ struct BenchCommand: ParsableCommand {
               let json = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
               let torchForward = json["forward_ms"] as? Double, let torchLoop = json["loop_ms"] as? Double else {
             print("PyTorch comparison failed: pytorch_baseline.py exited with status \(process.terminationStatus)")
-            return
+            return nil
         }
         print("PyTorch eager (\(json["torch"] as? String ?? "?"), same model, size, steps, cfg, \(threads) thread(s)), one run:")
         print(row("  transformer forward (batch \(batch(json)))", String(format: "%8.2f ms", torchForward)))
@@ -293,6 +362,7 @@ struct BenchCommand: ParsableCommand {
         if let processMs {
             print(row("  whole generate process vs loop", String(format: "%8.2f", processMs / torchLoop)))
         }
+        return json
     }
 
     private func batch(_ json: [String: Any]) -> Int { json["batch"] as? Int ?? 0 }

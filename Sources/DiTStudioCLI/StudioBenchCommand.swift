@@ -31,24 +31,32 @@ struct StudioBenchCommand: ParsableCommand {
         var parameters = try ModelStudioDefaults(modelDirectory: modelURL).applied(to: GenerateParameters(prompt: "a large red circle"))
         parameters.steps = steps
 
-        // 1. Previews: the same jobs without and with a preview decoded after every step.
-        var seconds: [(policy: PreviewPolicy, seconds: Double)] = []
-        for policy in [PreviewPolicy.never, .everyStep, .never, .everyStep, .never, .everyStep] {
+        // 1. What one preview costs against one step, in the engine itself.
+        try measurePreviewCosts(modelURL: modelURL, parameters: parameters)
+
+        // 2. Previews: the same jobs without and with a preview after every step, each preview mode.
+        var seconds: [(policy: PreviewPolicy, choice: PreviewChoice, seconds: Double)] = []
+        let configurations: [(PreviewPolicy, PreviewChoice)] = [(.never, .auto)] + PreviewChoice.allCases.map { (.everyStep, $0) }
+        for (policy, choice) in configurations + configurations {
             let worker = Worker(engine: DiTGenerationEngine.factory(), previews: policy)
+            worker.previewChoice = choice
             let store = SessionStore(root: root.appendingPathComponent("previews-\(UUID().uuidString)"))
             let session = try Session.create(in: store, worker: worker, options: SessionOptions(preloadModel: true))
             _ = session.runUntilIdle(timeout: 120)  // the model load is not timed
             let start = Worker.monotonicSeconds()
             try session.enqueue(JobRequest(parameters: parameters, count: 3))
             _ = session.runUntilIdle(timeout: 600)
-            seconds.append((policy, (Worker.monotonicSeconds() - start) / 3))
+            seconds.append((policy, choice, (Worker.monotonicSeconds() - start) / 3))
             session.close()
             worker.shutdown()
         }
         let plain = seconds.filter { $0.policy == .never }.map(\.seconds).min() ?? 0
-        let previewed = seconds.filter { $0.policy == .everyStep }.map(\.seconds).min() ?? 0
-        Console.out(String(format: "generation, %d steps, built-in model: %.3f s without previews, %.3f s with a preview every step (%+.1f%%)\n",
-                           steps, plain, previewed, plain > 0 ? (previewed / plain - 1) * 100 : 0))
+        Console.out(String(format: "generation, %d steps, built-in model: %.3f s without previews (best of 2)\n", steps, plain))
+        for choice in PreviewChoice.allCases {
+            let previewed = seconds.filter { $0.policy == .everyStep && $0.choice == choice }.map(\.seconds).min() ?? 0
+            Console.out("  with a preview every step, \(choice.rawValue): " + String(format: "%.3f s (%+.1f%%)\n", previewed,
+                                                                                   plain > 0 ? (previewed / plain - 1) * 100 : 0))
+        }
         // The studio's own loop: previews when drained, news taken every `pumpInterval`.
         for interval in [0.033, 0.1] {
             var best = Double.infinity
@@ -76,7 +84,7 @@ struct StudioBenchCommand: ParsableCommand {
                                interval * 1000, best, plain > 0 ? (best / plain - 1) * 100 : 0))
         }
 
-        // 2. Key-to-screen latency while the engine works (the studio's own preview policy).
+        // 3. Key-to-screen latency while the engine works (the studio's own preview policy).
         let worker = Worker(engine: DiTGenerationEngine.factory(), previews: .whenDrained)
         let store = SessionStore(root: root.appendingPathComponent("latency"))
         let options = SessionOptions(preloadModel: true)
@@ -116,5 +124,47 @@ struct StudioBenchCommand: ParsableCommand {
         let p95 = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.95))]
         Console.out(String(format: "key to updated screen (reducer, views, screen buffer; in-memory terminal), %d keys, %d while the engine ran: median %.2f ms, p95 %.2f ms, max %.2f ms\n",
                            latencies.count, busyKeys, median, p95, latencies.last ?? 0))
+    }
+
+    /// One sampling step, one exact decode and one approximate preview of the same predicted clean
+    /// sample, each the median of many, in the engine without the studio around it.
+    private func measurePreviewCosts(modelURL: URL, parameters: GenerateParameters) throws {
+        let pipeline = try GenerationPipeline(model: DiffusionModel(directory: modelURL))
+        if let notice = pipeline.previewMapNotice { Console.out("note: \(notice)\n") }
+        let request = GenerationRequest(prompt: parameters.prompt, seed: parameters.seed, steps: parameters.steps,
+                                        guidanceScale: Float(parameters.guidance), shift: parameters.shift,
+                                        width: parameters.width, height: parameters.height)
+        let run = try pipeline.prepare(request).run
+        var stepSeconds: [Double] = []
+        var predicted: Tensor?
+        while true {
+            let start = Worker.monotonicSeconds()
+            guard let step = try run.nextStep() else { break }
+            stepSeconds.append(Worker.monotonicSeconds() - start)
+            if step.index == run.totalSteps / 2 { predicted = step.predictedClean }
+        }
+        guard let sample = predicted else { return }
+        func median(_ repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
+            var times: [Double] = []
+            for _ in 0..<repetitions {
+                let start = Worker.monotonicSeconds()
+                try body()
+                times.append(Worker.monotonicSeconds() - start)
+            }
+            return times.sorted()[times.count / 2]
+        }
+        let step = stepSeconds.sorted()[stepSeconds.count / 2]
+        let exact = try median(21) { _ = try pipeline.previewRGB8(sample, width: request.width, height: request.height, decoding: .exact) }
+        Console.out(String(format: "one step (median of %d): %.2f ms; one preview: exact VAE decode %.2f ms (%.1f%% of a step)",
+                           stepSeconds.count, step * 1000, exact * 1000, 100 * exact / step))
+        if pipeline.previewMap != nil {
+            let approximate = try median(501) {
+                _ = try pipeline.previewRGB8(sample, width: request.width, height: request.height, decoding: .approximate)
+            }
+            Console.out(String(format: ", approximate (preview map) %.3f ms (%.2f%% of a step)", approximate * 1000, 100 * approximate / step))
+        } else {
+            Console.out(", no preview map (previews are exact)")
+        }
+        Console.out("\n")
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 
 /// `dit-studio bench` with small settings on the tiny reference model: the table has every row,
-/// each a label padded to 40 columns and a positive measurement, and nothing is skipped.
+/// each a label padded to 40 columns and a positive measurement, the jobs table a row per job with
+/// its peak memory, and nothing is skipped.
 final class BenchCommandTests: XCTestCase {
     func testAQuickBenchPrintsEveryRow() throws {
         let result = try runDiTStudio(["bench", "--model", fixtureModel.path, "--steps", "1", "--runs", "1", "--threads", "1",
@@ -17,7 +18,9 @@ final class BenchCommandTests: XCTestCase {
 
         let expectedRows = ["sgemm 1024³ (best of 5)", "model load", "transformer forward (batch 2)", "sampling loop (1 steps)",
                             "VAE decode", "full generation (encode, loop, decode)", "`dit-studio generate` process (whole)"]
-        let rows = Array(lines.dropFirst())
+        let sections = result.standardOutput.components(separatedBy: "\n\n")
+        XCTAssertEqual(sections.count, 2, result.standardOutput)
+        let rows = Array(sections[0].split(separator: "\n").map(String.init).dropFirst())
         XCTAssertEqual(rows.count, expectedRows.count, result.standardOutput)
         for (row, label) in zip(rows, expectedRows) {
             XCTAssertTrue(row.hasPrefix(label.padding(toLength: 40, withPad: " ", startingAt: 0)), "“\(row)” starts with “\(label)”")
@@ -26,5 +29,19 @@ final class BenchCommandTests: XCTestCase {
             XCTAssertGreaterThan(value ?? 0, 0, row)
         }
         XCTAssertFalse(result.standardOutput.contains("skipped") || result.standardOutput.contains("failed"), result.standardOutput)
+
+        // The jobs table, in Markdown: plain, regional and inpaint rows, 10 columns each, 1 step run,
+        // a peak memory in MiB (from a process of its own) and no PyTorch columns without --compare.
+        let table = sections[1].split(separator: "\n").map(String.init).filter { $0.hasPrefix("| ") }
+        XCTAssertEqual(table.count, 4, sections[1])
+        for (line, label) in zip(table.dropFirst(), ["plain", "regional (2 regions)", "inpaint (strength 1)"]) {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            XCTAssertEqual(cells.count, 10, line)
+            XCTAssertEqual(cells.first, label)
+            XCTAssertEqual(cells[1], "1", line)
+            let rss = Double(cells[4].replacingOccurrences(of: " MiB", with: "")) ?? 0
+            XCTAssertGreaterThan(rss, 1, line)
+            XCTAssertTrue(cells[9].hasPrefix("—"), line)
+        }
     }
 }
