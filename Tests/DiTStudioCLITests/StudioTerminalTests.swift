@@ -140,6 +140,36 @@ final class StudioTerminalTests: XCTestCase {
         XCTAssertEqual(try PNGFile.read(from: replay).image, try PNGFile.read(from: image).image, "the replay is pixel-identical")
     }
 
+    /// A model whose studio.json names steps and guidance but no shift (so the scheduler's 2.0 is
+    /// the shift): an image queued in the studio with nothing changed, and `generate` given only the
+    /// prompt, seed and model, are the same pixels, because both resolve the model's defaults alike.
+    func testTheStudioAndGenerateResolveAModelsDefaultsAlike() throws {
+        let model = home.appendingPathComponent("model")
+        let shipped = try DefaultModel.directory()
+        try FileManager.default.createDirectory(at: model.appendingPathComponent("scheduler"), withIntermediateDirectories: true)
+        for part in ["model_index.json", "transformer", "text_encoder", "tokenizer", "vae"] {
+            try FileManager.default.createSymbolicLink(at: model.appendingPathComponent(part),
+                                                       withDestinationURL: shipped.appendingPathComponent(part))
+        }
+        try Data(#"{"_class_name": "FlowMatchEulerDiscreteScheduler", "shift": 2.0}"#.utf8)
+            .write(to: model.appendingPathComponent("scheduler/scheduler_config.json"))
+        try Data(#"{"steps": 3, "guidance": 2.5}"#.utf8).write(to: model.appendingPathComponent("studio.json"))
+
+        try start(["--new-session", "--model", model.path])
+        try waitFor("steps 3 · cfg 2.5 · shift 2.0")
+        try text("a large red circle")
+        try keys("Enter")
+        try waitFor("✓ #1", seconds: 120)
+        let image = try XCTUnwrap(try images().first, "no PNG in the session folder")
+        // `<job>-<seed>.png`
+        let seed = try XCTUnwrap(image.deletingPathExtension().lastPathComponent.split(separator: "-").last.map(String.init))
+        let again = home.appendingPathComponent("again.png")
+        let result = try runDiTStudio(["generate", "a large red circle", "--seed", seed, "--model", model.path, "--out", again.path])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(try PNGFile.read(from: again).image, try PNGFile.read(from: image).image,
+                       "the studio and generate made the same image from the model's defaults")
+    }
+
     func testResizeMidGenerationTooSmallAndCancel() throws {
         try start()
         try text("a small green square")

@@ -12,17 +12,21 @@ public final class StudioApp {
         public var themes: ThemeCatalog
         public var presets: PresetCatalog
         public var environment: [String: String]
+        /// The studio's model's defaults, under what a preset leaves open.
+        public var modelDefaults: ModelDefaults
         /// The words of a prompt the model's tokenizer does not know (nil: no check).
         public var unknownWords: ((String) -> [String])?
 
         public init(store: SessionStore, worker: Worker, sessionOptions: SessionOptions, themes: ThemeCatalog,
-                    presets: PresetCatalog, environment: [String: String], unknownWords: ((String) -> [String])?) {
+                    presets: PresetCatalog, environment: [String: String], modelDefaults: ModelDefaults = .builtIn,
+                    unknownWords: ((String) -> [String])?) {
             self.store = store
             self.worker = worker
             self.sessionOptions = sessionOptions
             self.themes = themes
             self.presets = presets
             self.environment = environment
+            self.modelDefaults = modelDefaults
             self.unknownWords = unknownWords
         }
     }
@@ -193,7 +197,8 @@ public final class StudioApp {
                 lastDrawn = nil
                 dispatch(.themeChanged(theme.name))
             case let .applyPreset(name):
-                let preset = try services.presets.preset(named: name)
+                let named = try services.presets.preset(named: name)
+                let preset = named.resolved(with: try named.settings.model.map { try ModelDefaults(model: $0) } ?? services.modelDefaults)
                 dispatch(.presetApplied(preset))
                 guard !preset.operations.isEmpty else { return }
                 // A scripted preset queues all its operations at once, as a group, for the prompt typed
