@@ -136,6 +136,10 @@ public struct AppState: Equatable, Sendable {
     /// Up to two history images marked for side-by-side compare.
     public var marked: [JobID] = []
     public var markedImages: [JobID: RGBImage] = [:]
+    /// Thumbnails of the shown batch's images (a contact sheet), by job.
+    public var sheetImages: [JobID: RGBImage] = [:]
+    /// A batch shows as a contact sheet (g switches to the single image and back).
+    public var showsContactSheet = true
     public var status: StatusMessage?
     public var layout = LayoutEditorState()
     public var edit = EditPanelState()
@@ -175,6 +179,26 @@ public struct AppState: Equatable, Sendable {
     public var selectedHistoryJob: Job? {
         let rows = historyRows
         return rows.indices.contains(historySelection) ? rows[historySelection] : nil
+    }
+
+    /// The jobs of `job`'s batch (the same request over several seeds), in batch order; just `job`
+    /// when it is not part of a batch of two or more.
+    public func batchJobs(of job: Job) -> [Job] {
+        guard let batch = job.batch, batch.count > 1 else { return [job] }
+        let first = job.id.number - (batch.index - 1)
+        return (0..<batch.count).compactMap { offset in
+            session.queue[JobID(first + offset)].flatMap { sibling in
+                sibling.batch == BatchPosition(index: offset + 1, count: batch.count) ? sibling : nil
+            }
+        }
+    }
+
+    /// The job whose batch the preview shows as a contact sheet: the selected history image (or the
+    /// one just finished, while the preview follows the queue), when it is part of a batch.
+    public var contactSheetJob: Job? {
+        guard showsContactSheet, let id = shownImage?.job ?? wantedImage, let job = session.queue[id],
+              let batch = job.batch, batch.count > 1 else { return nil }
+        return job
     }
 
     /// Jobs that quitting would leave for later (queued or running).

@@ -16,6 +16,12 @@ public enum Reducer {
             if state.wantedImage == job { state.shownImage = ShownImage(job: job, image: image); state.wantedImage = nil }
             if state.edit.source?.jobID == job { state.edit.sourceImage = image }
             if state.marked.contains(job) { state.markedImages[job] = image }
+            if let loaded = state.session.queue[job], let batch = loaded.batch, batch.count > 1 {
+                // Thumbnails of one batch at a time: the one this image belongs to.
+                let siblings = Set(state.batchJobs(of: loaded).map(\.id))
+                state.sheetImages = state.sheetImages.filter { siblings.contains($0.key) }
+                state.sheetImages[job] = image
+            }
             return []
         case let .sourceLoaded(reference, image, prompt):
             state.edit.source = reference
@@ -80,7 +86,10 @@ public enum Reducer {
 
     private static func take(_ snapshot: SessionSnapshot, problems: [String], _ state: inout AppState) -> [Effect] {
         let previous = state.session
+        let selected = state.selectedHistoryJob?.id
         state.session = snapshot
+        // New images go on top of the history: the selection stays on the image it was on.
+        if let selected, let row = state.historyRows.firstIndex(where: { $0.id == selected }) { state.historySelection = row }
         var effects: [Effect] = []
         if let problem = problems.last { state.status = StatusMessage(TerminalText.line(problem), isError: true) }
         // A job that just finished while the preview follows the live job: show its image.
@@ -266,6 +275,11 @@ public enum Reducer {
             if case let .regional(layout) = job.kind { state.layout.load(layout, path: nil) }
             state.focus = .prompt
             state.status = StatusMessage("using the prompt and settings of #\(job.id.number) (seed \(job.parameters.seed), fixed)")
+        case .batchPrevious, .batchNext:
+            return stepInBatch(by: action == .batchNext ? 1 : -1, &state)
+        case .toggleContactSheet:
+            state.showsContactSheet.toggle()
+            state.status = StatusMessage(state.showsContactSheet ? "a batch shows as a contact sheet" : "a batch shows one image at a time")
         case .mark:
             guard let job = state.selectedHistoryJob, job.state == .done else { return [] }
             if let index = state.marked.firstIndex(of: job.id) {
@@ -294,10 +308,32 @@ public enum Reducer {
         state.historySelection = max(0, min(rows.count - 1, index))
         let job = rows[state.historySelection]
         state.followsLive = false
-        guard job.state == .done else { state.shownImage = nil; return [] }
-        if state.shownImage?.job == job.id { return [] }
+        // The rest of its batch, for the contact sheet (the images not yet read).
+        let thumbnails: [Effect] = state.batchJobs(of: job).filter {
+            $0.id != job.id && $0.state == .done && state.sheetImages[$0.id] == nil
+        }.map { .loadImage($0.id) }
+        guard job.state == .done else { state.shownImage = nil; state.wantedImage = nil; return thumbnails }
+        if state.shownImage?.job == job.id { return thumbnails }
         state.wantedImage = job.id
-        return [.loadImage(job.id)]
+        return [.loadImage(job.id)] + thumbnails
+    }
+
+    /// Steps to the previous or next image of the selected job's batch (in batch order).
+    private static func stepInBatch(by delta: Int, _ state: inout AppState) -> [Effect] {
+        guard let job = state.selectedHistoryJob else { return [] }
+        let batch = state.batchJobs(of: job)
+        guard batch.count > 1 else {
+            state.status = StatusMessage("#\(job.id.number) is a single image; ←/→ step through a batch's images")
+            return []
+        }
+        guard let index = batch.firstIndex(where: { $0.id == job.id }) else { return [] }
+        let target = batch[(index + delta + batch.count) % batch.count]
+        guard let row = state.historyRows.firstIndex(where: { $0.id == target.id }) else {
+            state.status = StatusMessage("#\(target.id.number) has not finished yet")
+            return []
+        }
+        state.showsContactSheet = true
+        return selectHistory(row, &state)
     }
 
     private static func queuePrompt(_ state: inout AppState) -> [Effect] {

@@ -9,6 +9,7 @@ public enum KeyAction: Hashable, Sendable {
     case selectPrevious, selectNext
     case cancelSelected, moveUp, moveDown, pauseResume, rerun, batch
     case useSettings, mark, focusPrompt
+    case batchPrevious, batchNext, toggleContactSheet
     case back
     // The box canvas (layout editor and inpaint masks).
     case newBox, nextBox, deleteBox, editBoxPrompt, editBasePrompt

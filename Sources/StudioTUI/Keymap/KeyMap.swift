@@ -65,6 +65,9 @@ public enum KeyMap {
         KeyBinding([.character("r")], .history, .rerun, "run the selected job again (same seed)", keyLine: true),
         KeyBinding([.character("b")], .history, .batch, "run it over the next 4 seeds", keyLine: true),
         KeyBinding([.character("u"), .enter], .history, .useSettings, "use its prompt and settings", keyLine: true),
+        KeyBinding([.left, .character("h")], .history, .batchPrevious, "previous image of its batch (contact sheet)"),
+        KeyBinding([.right, .character("l")], .history, .batchNext, "next image of its batch (contact sheet)", keyLine: true),
+        KeyBinding([.character("g")], .history, .toggleContactSheet, "a batch as a contact sheet, or one image at a time"),
         KeyBinding([.character("m"), .character(" ")], .history, .mark, "mark for side-by-side compare (two)", keyLine: true),
         KeyBinding([.escape, .character("i")], .history, .focusPrompt, "back to the prompt"),
         KeyBinding([.up, .character("k")], .settings, .selectPrevious, "previous setting"),
@@ -151,6 +154,7 @@ public enum KeyMap {
         case .batch: return "batch ×4"
         case .useSettings: return "use"
         case .mark: return "compare"
+        case .batchNext: return "batch step"
         case .increase: return "more"
         case .decrease: return "less"
         case .back: return "back"

@@ -97,6 +97,10 @@ enum PreviewView {
             }
             return
         }
+        if !state.followsLive || session.queue.running == nil, let job = state.contactSheetJob {
+            ContactSheetView.draw(state, job: job, in: rect, into: &screen, context: context)
+            return
+        }
         if !state.followsLive || session.queue.running == nil, let shown = state.shownImage, let job = session.queue[shown.job] {
             screen.box(rect, title: "#\(job.id.number) · \(job.kind.summary)", focused: focused, context: context)
             let inner = rect.inner
