@@ -32,6 +32,7 @@ public enum FieldTarget: Hashable, Sendable {
     case editPrompt
     case editSourcePrompt
     case editSourcePath
+    case negativePrompt
 }
 
 /// What the session looked like at its last pump: everything views show of it.
@@ -71,6 +72,7 @@ public struct StatusMessage: Equatable, Sendable {
 /// The settings the panel (^S) edits, in its order.
 public enum SettingField: String, CaseIterable, Sendable {
     case steps, guidance, shift, sampler, seed, seedPolicy = "seed policy", size, count = "batch"
+    case negativePrompt = "negative"
 }
 
 /// The edit panel: a source image, a mode and that mode's settings; inpaint boxes on a canvas.

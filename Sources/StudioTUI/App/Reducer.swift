@@ -507,6 +507,10 @@ public enum Reducer {
             case .basePrompt: state.layout.basePrompt = text
             case .editPrompt: state.edit.prompt = text
             case .editSourcePrompt: state.edit.sourcePrompt = text
+            case .negativePrompt:
+                state.settings.parameters.negativePrompt = text.trimmingCharacters(in: .whitespaces)
+                state.status = StatusMessage(text.isEmpty ? "no negative prompt: the unconditional branch is the empty prompt"
+                                                          : "negative prompt set for the next jobs")
             case .layoutSavePath:
                 guard !text.isEmpty else { return [] }
                 let overwrite = state.layout.confirmOverwrite && state.layout.filePath == text
@@ -528,6 +532,7 @@ public enum Reducer {
     // MARK: - Settings and pickers
 
     private static func settingsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+        if let field = state.field { return fieldKey(key, field: field, &state) }
         guard let action = KeyMap.action(for: key, in: .settings, allowGlobal: false) else {
             if KeyMap.action(for: key, in: .global) == .quit { return requestQuit(&state) }
             return []
@@ -537,8 +542,18 @@ public enum Reducer {
         switch action {
         case .selectPrevious: state.settingField = fields[max(0, index - 1)]
         case .selectNext: state.settingField = fields[min(fields.count - 1, index + 1)]
-        case .increase: adjust(state.settingField, by: 1, &state.settings)
-        case .decrease: adjust(state.settingField, by: -1, &state.settings)
+        case .increase, .decrease:
+            if state.settingField == .negativePrompt {
+                state.status = StatusMessage("⏎ edits the negative prompt (what to steer away from)")
+                return []
+            }
+            adjust(state.settingField, by: action == .increase ? 1 : -1, &state.settings)
+        case .editSetting:
+            if state.settingField == .negativePrompt {
+                beginField(.negativePrompt, text: state.settings.parameters.negativePrompt, &state)
+            } else {
+                state.overlay = nil
+            }
         case .back: state.overlay = nil
         default: break
         }
@@ -566,6 +581,7 @@ public enum Reducer {
             p.width = next
             p.height = next
         case .count: settings.count = max(1, min(64, settings.count + direction))
+        case .negativePrompt: break  // text: edited with ⏎
         }
         settings.parameters = p
     }

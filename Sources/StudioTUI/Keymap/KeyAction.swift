@@ -20,5 +20,5 @@ public enum KeyAction: Hashable, Sendable {
     // The edit panel.
     case nextEditMode, previousEditMode, strengthUp, strengthDown, editSourcePrompt, openSourceFile
     // Settings.
-    case increase, decrease
+    case increase, decrease, editSetting
 }

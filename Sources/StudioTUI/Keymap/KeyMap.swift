@@ -74,7 +74,8 @@ public enum KeyMap {
         KeyBinding([.down, .character("j")], .settings, .selectNext, "next setting"),
         KeyBinding([.right, .character("+"), .character("l")], .settings, .increase, "increase / next choice", keyLine: true),
         KeyBinding([.left, .character("-"), .character("h")], .settings, .decrease, "decrease / previous choice", keyLine: true),
-        KeyBinding([.escape, .enter, .ctrl("s")], .settings, .back, "close", keyLine: true),
+        KeyBinding([.enter], .settings, .editSetting, "edit the negative prompt (on its row); on the others, close", keyLine: true),
+        KeyBinding([.escape, .ctrl("s")], .settings, .back, "close", keyLine: true),
         KeyBinding([.character("n")], .layout, .newBox, "new region", keyLine: true),
         KeyBinding([.tab], .layout, .nextBox, "next region"),
         KeyBinding([.left], .layout, .moveBoxLeft, "move the region left"),
@@ -158,6 +159,7 @@ public enum KeyMap {
         case .increase: return "more"
         case .decrease: return "less"
         case .back: return "back"
+        case .editSetting: return "edit text"
         case .newBox: return "new"
         case .editBoxPrompt: return "prompt"
         case .deleteBox: return "delete"
