@@ -27,6 +27,7 @@ public enum PickerKind: String, Hashable, Sendable {
 public enum FieldTarget: Hashable, Sendable {
     case regionPrompt(Int)
     case basePrompt
+    case backgroundPrompt
     case layoutSavePath
     case layoutOpenPath
     case editPrompt
@@ -94,6 +95,13 @@ public struct LayoutEditorState: Equatable, Sendable {
     public var canvas = BoxCanvas()
     public var basePrompt: String = ""
     public var baseRatio: Double = 0.3
+    /// The prompt of the area no region covers; empty: the base prompt alone governs it.
+    public var backgroundPrompt: String = ""
+    /// The regional method's settings; nil: the model's (`modelRegional`).
+    public var injectSteps: Int?
+    public var blockInterval: Int?
+    /// The model's regional settings, shown for what the layout leaves open.
+    public var modelRegional = RegionalDefaults()
     public var filePath: String?
     /// A save was refused because the file exists: the next save replaces it.
     public var confirmOverwrite = false
@@ -103,13 +111,18 @@ public struct LayoutEditorState: Equatable, Sendable {
     /// The layout as the queue and files take it.
     public var layout: Layout {
         Layout(basePrompt: basePrompt, baseRatio: baseRatio,
-               regions: canvas.boxes.indices.map { LayoutRegion(box: canvas.boxes[$0], prompt: canvas.prompts[$0]) })
+               regions: canvas.boxes.indices.map { LayoutRegion(box: canvas.boxes[$0], prompt: canvas.prompts[$0]) },
+               injectSteps: injectSteps, blockInterval: blockInterval,
+               backgroundPrompt: backgroundPrompt.isEmpty ? nil : backgroundPrompt)
     }
 
     public mutating func load(_ layout: Layout, path: String?) {
         canvas = BoxCanvas(boxes: layout.regions.map(\.box), prompts: layout.regions.map(\.prompt))
         basePrompt = layout.basePrompt
         baseRatio = layout.baseRatio
+        backgroundPrompt = layout.backgroundPrompt ?? ""
+        injectSteps = layout.injectSteps
+        blockInterval = layout.blockInterval
         filePath = path
     }
 }

@@ -415,6 +415,22 @@ public enum Reducer {
         case .shrinkHeight: canvas.resizeSelected(dw: 0, dh: -geometry.rowStep)
         case .baseRatioUp: state.layout.baseRatio = min(1, ((state.layout.baseRatio + 0.05) * 100).rounded() / 100)
         case .baseRatioDown: state.layout.baseRatio = max(0, ((state.layout.baseRatio - 0.05) * 100).rounded() / 100)
+        case .injectStepsUp, .injectStepsDown:
+            // From the value in force (the model's while the layout leaves it open), within the job's steps.
+            let current = state.layout.injectSteps ?? state.layout.modelRegional.injectSteps
+            let steps = state.settings.parameters.steps
+            state.layout.injectSteps = max(0, min(steps, current + (action == .injectStepsUp ? 1 : -1)))
+            if action == .injectStepsUp, current >= steps {
+                state.status = StatusMessage("inject steps stop at the job's \(steps) steps")
+            }
+        case .blockIntervalUp, .blockIntervalDown:
+            let current = state.layout.blockInterval ?? state.layout.modelRegional.blockInterval
+            state.layout.blockInterval = max(1, min(Self.maximumBlockInterval, current + (action == .blockIntervalUp ? 1 : -1)))
+        case .regionalSettingsReset:
+            state.layout.injectSteps = nil
+            state.layout.blockInterval = nil
+            state.status = StatusMessage("inject steps and block interval: the model's")
+        case .editBackgroundPrompt: beginField(.backgroundPrompt, text: state.layout.backgroundPrompt, &state)
         case .strengthUp: state.edit.strength = min(1, ((state.edit.strength + 0.05) * 100).rounded() / 100)
         case .strengthDown: state.edit.strength = max(0.05, ((state.edit.strength - 0.05) * 100).rounded() / 100)
         case .nextEditMode, .previousEditMode:
@@ -505,6 +521,7 @@ public enum Reducer {
             case let .regionPrompt(index):
                 if state.layout.canvas.prompts.indices.contains(index) { state.layout.canvas.prompts[index] = text }
             case .basePrompt: state.layout.basePrompt = text
+            case .backgroundPrompt: state.layout.backgroundPrompt = text.trimmingCharacters(in: .whitespaces)
             case .editPrompt: state.edit.prompt = text
             case .editSourcePrompt: state.edit.sourcePrompt = text
             case .negativePrompt:
@@ -559,6 +576,9 @@ public enum Reducer {
         }
         return []
     }
+
+    /// The largest block interval the layout editor offers (regional attention in every n-th block).
+    static let maximumBlockInterval = 32
 
     /// Image sides the settings panel offers (multiples of 16, as the built-in model needs).
     static let sizes = [32, 48, 64, 80, 96, 128]

@@ -62,6 +62,7 @@ public final class StudioApp {
         var settings = settings
         settings.themeName = theme.name
         state = AppState(size: terminal.size, settings: settings, session: Self.snapshot(of: session), themeName: theme.name)
+        state.layout.modelRegional = services.modelDefaults.regional
         for note in session.openingNotes { state.status = StatusMessage(TerminalText.line(note)) }
         if let problem = (services.themes.problems.map(\.description) + services.presets.problems.map(\.description)).first {
             state.status = StatusMessage(TerminalText.line(problem), isError: true)

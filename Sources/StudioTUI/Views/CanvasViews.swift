@@ -47,7 +47,12 @@ enum LayoutEditorView {
                        column: inner.left + 7, row: row, width: inner.width - 8,
                        style: context.style(editor.basePrompt.isEmpty ? .muted : .text))
         row += 1
-        for (index, box) in editor.canvas.boxes.enumerated() where row < inner.bottom - 2 {
+        screen.write("back ", column: inner.left + 1, row: row, style: context.style(.accent))
+        screen.clipped(editor.backgroundPrompt.isEmpty ? "(B sets a background prompt)" : TerminalText.line(editor.backgroundPrompt),
+                       column: inner.left + 7, row: row, width: inner.width - 8,
+                       style: context.style(editor.backgroundPrompt.isEmpty ? .muted : .text))
+        row += 1
+        for (index, box) in editor.canvas.boxes.enumerated() where row < inner.bottom - 3 {
             let selected = index == editor.canvas.selected
             let marker = selected ? "▸" : " "
             var column = screen.write("\(marker) \(index + 1)".padding(toLength: 5, withPad: " ", startingAt: 0), column: inner.left + 1,
@@ -65,12 +70,23 @@ enum LayoutEditorView {
             screen.clipped("n adds a region · or drag on the canvas", column: inner.left + 1, row: row, width: inner.width - 2,
                            style: context.style(.muted))
         }
+        screen.clipped(LayoutEditorView.methodLine(editor), column: inner.left + 1, row: inner.bottom - 3, width: inner.width - 2,
+                       style: context.style(.text))
         if editor.canvas.pendingDelete {
             screen.clipped("del again deletes region \((editor.canvas.selected ?? 0) + 1)", column: inner.left + 1,
                            row: inner.bottom - 2, width: inner.width - 2, style: context.style(.warning, attributes: .bold))
         }
         screen.clipped("arrows move · ⇧arrows resize · [ ] base ratio · q queues", column: inner.left + 1, row: inner.bottom - 1,
                        width: inner.width - 2, style: context.style(.muted))
+    }
+}
+
+extension LayoutEditorView {
+    /// `inject steps 8 (model's) · block interval 2`: the method's settings, and which the model decides.
+    static func methodLine(_ editor: LayoutEditorState) -> String {
+        func value(_ own: Int?, _ model: Int) -> String { own.map(String.init) ?? "\(model) (model's)" }
+        return "inject steps \(value(editor.injectSteps, editor.modelRegional.injectSteps)) · block interval "
+            + "\(value(editor.blockInterval, editor.modelRegional.blockInterval)) · i/I v/V ="
     }
 }
 

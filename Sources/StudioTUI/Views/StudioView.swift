@@ -271,6 +271,7 @@ enum PromptView {
         switch field {
         case let .regionPrompt(index): return "Region \(index + 1) prompt · ⏎ done · esc cancel"
         case .basePrompt: return "Base prompt · ⏎ done · esc cancel"
+        case .backgroundPrompt: return "Background prompt (where no region is; empty: the base prompt) · ⏎ done · esc cancel"
         case .layoutSavePath: return "Save layout to (TOML file) · ⏎ save · esc cancel"
         case .layoutOpenPath: return "Open layout file · ⏎ open · esc cancel"
         case .editPrompt: return "Edit prompt · ⏎ done · esc cancel"
