@@ -11,6 +11,8 @@ public enum AppEvent: Equatable, Sendable {
     case imageLoaded(JobID, RGBImage)
     /// An edit source read from a file.
     case sourceLoaded(ImageReference, RGBImage, prompt: String?)
+    /// An inpaint mask read and checked against the source's size.
+    case maskLoaded(LoadedMask)
     case layoutLoaded(Layout, path: String)
     /// A file already exists where a layout was to be saved.
     case layoutExists(path: String)
@@ -37,6 +39,8 @@ public enum Effect: Equatable, Sendable {
     case rerun(JobID)
     case loadImage(JobID)
     case loadSourceFile(path: String)
+    /// Read a mask PNG; it must be `width × height` (the source's size).
+    case loadMaskFile(path: String, width: Int, height: Int)
     case saveLayout(Layout, path: String, overwrite: Bool)
     case openLayout(path: String)
     case switchTheme(String)

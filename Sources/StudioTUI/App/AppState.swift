@@ -33,6 +33,7 @@ public enum FieldTarget: Hashable, Sendable {
     case editPrompt
     case editSourcePrompt
     case editSourcePath
+    case maskPath
     case negativePrompt
 }
 
@@ -86,8 +87,25 @@ public struct EditPanelState: Equatable, Sendable {
     public var prompt: String = ""
     public var sourcePrompt: String = ""
     public var canvas = BoxCanvas()
+    /// An inpaint mask PNG (white = regenerate), checked to be the source's size; with the boxes.
+    public var mask: LoadedMask?
+    /// Pixels inside the inpaint edge that blend into the source.
+    public var feather = 0
 
     public init() {}
+}
+
+/// A mask PNG the edit panel checked: its path, the box around its white pixels and their share.
+public struct LoadedMask: Equatable, Sendable {
+    public var path: String
+    public var bounds: RegionBox
+    public var coverage: Double
+
+    public init(path: String, bounds: RegionBox, coverage: Double) {
+        self.path = path
+        self.bounds = bounds
+        self.coverage = coverage
+    }
 }
 
 /// The layout editor: a canvas of regions with prompts, the base prompt and ratio, its file.

@@ -26,8 +26,15 @@ public enum Reducer {
         case let .sourceLoaded(reference, image, prompt):
             state.edit.source = reference
             state.edit.sourceImage = image
+            state.edit.mask = nil  // a mask fits one source's size
             if let prompt { state.edit.prompt = prompt; state.edit.sourcePrompt = prompt }
             state.status = StatusMessage("source: \(TerminalText.line(reference.path))")
+            return []
+        case let .maskLoaded(mask):
+            state.edit.mask = mask
+            state.edit.mode = .inpaint
+            state.status = StatusMessage("mask \(TerminalText.line(mask.path)) · "
+                                         + String(format: "%.0f%%", mask.coverage * 100) + " of the image is redone")
             return []
         case let .layoutLoaded(layout, path):
             state.layout.load(layout, path: path)
@@ -365,6 +372,7 @@ public enum Reducer {
         state.edit.prompt = job.parameters.prompt
         state.edit.sourcePrompt = job.parameters.prompt
         state.edit.canvas = BoxCanvas()
+        state.edit.mask = nil
         return [.loadImage(job.id)]
     }
 
@@ -433,6 +441,10 @@ public enum Reducer {
         case .editBackgroundPrompt: beginField(.backgroundPrompt, text: state.layout.backgroundPrompt, &state)
         case .strengthUp: state.edit.strength = min(1, ((state.edit.strength + 0.05) * 100).rounded() / 100)
         case .strengthDown: state.edit.strength = max(0.05, ((state.edit.strength - 0.05) * 100).rounded() / 100)
+        case .featherUp, .featherDown:
+            state.edit.feather = max(0, min(Self.maximumFeather, state.edit.feather + (action == .featherUp ? 1 : -1)))
+            if state.edit.mode != .inpaint { state.status = StatusMessage("feather applies to inpaint (m changes the mode)") }
+        case .openMaskFile: beginField(.maskPath, text: state.edit.mask?.path ?? "", &state)
         case .nextEditMode, .previousEditMode:
             let modes = EditMode.allCases
             let index = modes.firstIndex(of: state.edit.mode) ?? 0
@@ -491,11 +503,13 @@ public enum Reducer {
         case .img2img: operation = .img2img(source: source, strength: edit.strength)
         case .variation: operation = .variation(source: source, strength: edit.strength)
         case .inpaint:
-            guard !edit.canvas.boxes.isEmpty else {
-                state.status = StatusMessage("an inpaint needs a mask box: n draws one (or drag with the mouse)", isError: true)
+            guard !edit.canvas.boxes.isEmpty || edit.mask != nil else {
+                state.status = StatusMessage("an inpaint needs a mask: n draws a box (or drag with the mouse), o opens a mask PNG",
+                                             isError: true)
                 return []
             }
-            operation = .inpaint(source: source, boxes: edit.canvas.boxes, mask: nil, strength: edit.strength, feather: 0)
+            operation = .inpaint(source: source, boxes: edit.canvas.boxes, mask: edit.mask?.path, strength: edit.strength,
+                                 feather: edit.feather)
         case .inject:
             operation = .inject(source: source, sourcePrompt: edit.sourcePrompt, targetPrompt: edit.prompt)
         }
@@ -538,6 +552,18 @@ public enum Reducer {
             case .editSourcePath:
                 guard !text.isEmpty else { return [] }
                 return [.loadSourceFile(path: text)]
+            case .maskPath:
+                guard !text.isEmpty else {
+                    if state.edit.mask != nil { state.status = StatusMessage("no mask file: the boxes alone are the mask") }
+                    state.edit.mask = nil
+                    return []
+                }
+                guard let image = state.edit.sourceImage else {
+                    state.status = StatusMessage("open the source image first (a finished image, or ^O): a mask must be its size",
+                                                 isError: true)
+                    return []
+                }
+                return [.loadMaskFile(path: text, width: image.width, height: image.height)]
             }
             return []
         default:
@@ -576,6 +602,9 @@ public enum Reducer {
         }
         return []
     }
+
+    /// The widest inpaint feather the edit panel offers, in pixels.
+    static let maximumFeather = 32
 
     /// The largest block interval the layout editor offers (regional attention in every n-th block).
     static let maximumBlockInterval = 32

@@ -142,6 +142,25 @@ public final class StudioApp {
 
     // MARK: - Effects
 
+    /// Reads and checks a mask PNG for a `width × height` source: readable, the same size, some white.
+    static func loadMask(path: String, width: Int, height: Int) throws -> LoadedMask {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let shown = TerminalText.line(path)
+        let image: RGBImage
+        do { image = try PNGFile.read(from: url).image } catch {
+            throw StudioTUIError.badFile("mask \(shown): \(error)")
+        }
+        guard image.width == width, image.height == height else {
+            throw StudioTUIError.badFile("mask \(shown) is \(image.width)×\(image.height); the source is \(width)×\(height): use a mask of the same size")
+        }
+        let mask = MaskImage.mask(from: image)
+        guard let bounds = MaskImage.boundingBox(of: mask) else {
+            throw StudioTUIError.badFile("mask \(shown) has no white pixels: white marks what is redone")
+        }
+        let inside = mask.values.reduce(0) { $0 + Int($1) }
+        return LoadedMask(path: url.standardizedFileURL.path, bounds: bounds, coverage: Double(inside) / Double(width * height))
+    }
+
     private func fail(_ error: Error) {
         dispatch(.message(StatusMessage(TerminalText.line("\(error)"), isError: true)))
     }
@@ -180,6 +199,8 @@ public final class StudioApp {
                 let png = try PNGFile.read(from: url)
                 let prompt = (try? ImageMetadata(contentsOf: url))?.parameters?.prompt
                 dispatch(.sourceLoaded(ImageReference(path: url.standardizedFileURL.path), png.image, prompt: prompt))
+            case let .loadMaskFile(path, width, height):
+                dispatch(.maskLoaded(try Self.loadMask(path: path, width: width, height: height)))
             case let .saveLayout(layout, path, overwrite):
                 let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 do {

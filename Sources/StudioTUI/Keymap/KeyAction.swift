@@ -20,6 +20,7 @@ public enum KeyAction: Hashable, Sendable {
     case saveLayout, openLayout, queueCanvas
     // The edit panel.
     case nextEditMode, previousEditMode, strengthUp, strengthDown, editSourcePrompt, openSourceFile
+    case openMaskFile, featherUp, featherDown
     // Settings.
     case increase, decrease, editSetting
 }

@@ -100,6 +100,16 @@ enum EditPanelView {
         if edit.sourceImage != nil || !edit.canvas.boxes.isEmpty {
             CanvasView.draw(edit.canvas, image: edit.sourceImage, geometry: geometry, label: { "mask \($0 + 1)" },
                             into: &screen, context: context)
+            if let mask = edit.mask, edit.mode == .inpaint {
+                // The mask file's white area, by the box around it (dashed in spirit: the accent colour).
+                let cells = geometry.cells(of: mask.bounds)
+                let style = context.style(.accent, attributes: .bold)
+                if cells.width >= 2, cells.height >= 2 {
+                    screen.box(cells, title: "", focused: false, context: context, style: style)
+                }
+                screen.clipped("mask file", column: cells.left + 1, row: cells.top + (cells.height >= 2 ? 1 : 0),
+                               width: max(1, cells.width - 2), style: style)
+            }
         } else {
             PreviewView.centered("pick a finished image in the history, or ^O opens a PNG", in: layout.preview.inner, into: &screen,
                                  style: context.style(.muted))
@@ -129,20 +139,30 @@ enum EditPanelView {
             row += 1
         }
         if edit.mode == .inpaint {
+            screen.write("feather \(edit.feather) px  (f F)", column: inner.left + 1, row: row, style: context.style(.text))
+            row += 1
+            screen.write("mask    ", column: inner.left + 1, row: row, style: context.style(.muted))
+            let maskText = edit.mask.map { TerminalText.line($0.path) + String(format: " · %.0f%%", $0.coverage * 100) }
+                ?? "none (o opens a PNG)"
+            screen.clipped(maskText, column: inner.left + 9, row: row, width: inner.width - 10,
+                           style: context.style(edit.mask == nil ? .muted : .text))
+            row += 1
             for (index, box) in edit.canvas.boxes.enumerated() where row < inner.bottom - 2 {
                 let marker = index == edit.canvas.selected ? "▸" : " "
                 screen.write("\(marker) box \(index + 1): \(box.description)", column: inner.left + 1, row: row,
                              style: context.region(index + 1))
                 row += 1
             }
-            if edit.canvas.boxes.isEmpty {
+            if edit.canvas.boxes.isEmpty, edit.mask == nil {
                 screen.write("n adds a mask box · or drag on the image", column: inner.left + 1, row: row, style: context.style(.muted))
             }
         }
         let p = state.settings.parameters
         screen.clipped("seed \(p.seed) · steps \(p.steps) · cfg \(String(format: "%.1f", p.guidance))", column: inner.left + 1,
                        row: inner.bottom - 2, width: inner.width - 2, style: context.style(.muted))
-        screen.clipped("m mode · ⏎ prompt · s source prompt · q queues", column: inner.left + 1, row: inner.bottom - 1,
+        let hint = edit.mode == .inpaint ? "m mode · ⏎ prompt · n box · o mask PNG · q queues"
+            : "m mode · ⏎ prompt · s source prompt · q queues"
+        screen.clipped(hint, column: inner.left + 1, row: inner.bottom - 1,
                        width: inner.width - 2, style: context.style(.muted))
     }
 }

@@ -277,6 +277,7 @@ enum PromptView {
         case .editPrompt: return "Edit prompt · ⏎ done · esc cancel"
         case .editSourcePrompt: return "Source prompt (inject) · ⏎ done · esc cancel"
         case .editSourcePath: return "Source PNG file · ⏎ open · esc cancel"
+        case .maskPath: return "Mask PNG (the source's size; white = redo; empty: none) · ⏎ open · esc cancel"
         case .negativePrompt: return "Negative prompt (what to steer away from; empty: none) · ⏎ done · esc cancel"
         }
     }
