@@ -23,6 +23,8 @@ public enum AppEvent: Equatable, Sendable {
     case pickerItems([String])
     case presetApplied(Preset)
     case sessionOpened(SessionSnapshot)
+    /// A session was deleted from the picker.
+    case sessionDeleted(String)
     /// The words of the prompt the model's tokenizer does not know.
     case unknownWords([String])
     case message(StatusMessage)
@@ -46,6 +48,8 @@ public enum Effect: Equatable, Sendable {
     case switchTheme(String)
     case applyPreset(String)
     case openSession(String?)
+    /// Delete a session's folder (never the open one).
+    case deleteSession(String)
     case listPicker(PickerKind)
     case quit
 }

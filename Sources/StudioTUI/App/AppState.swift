@@ -179,6 +179,8 @@ public struct AppState: Equatable, Sendable {
     /// Items of the open picker and the selected one.
     public var pickerItems: [String] = []
     public var pickerSelection = 0
+    /// A session the picker will delete on a second d (the first one armed it).
+    public var pendingSessionDeletion: String?
     public var themeName: String
     /// Words of the prompt the model does not know (lower-cased), underlined in the prompt line.
     public var unknownWords: Set<String> = []

@@ -61,6 +61,12 @@ public enum Reducer {
         case let .pickerItems(items):
             state.pickerItems = items
             state.pickerSelection = 0
+            state.pendingSessionDeletion = nil
+            return []
+        case let .sessionDeleted(id):
+            state.pickerItems.removeAll { $0 == id }
+            state.pickerSelection = min(state.pickerSelection, max(0, state.pickerItems.count - 1))
+            state.status = StatusMessage("deleted session \(TerminalText.line(id)) and its folder")
             return []
         case let .presetApplied(preset):
             state.settings.apply(preset)
@@ -640,7 +646,10 @@ public enum Reducer {
             if KeyMap.action(for: key, in: .global) == .quit { return requestQuit(&state) }
             return []
         }
+        if action != .deleteItem { state.pendingSessionDeletion = nil }
         switch action {
+        case .deleteItem:
+            return deletePickerItem(kind: kind, &state)
         case .selectPrevious: state.pickerSelection = max(0, state.pickerSelection - 1)
         case .selectNext: state.pickerSelection = min(max(0, state.pickerItems.count - 1), state.pickerSelection + 1)
         case .back: state.overlay = nil
@@ -655,6 +664,30 @@ public enum Reducer {
             }
         default: break
         }
+        return []
+    }
+
+    /// d on a session: the first arms, the second deletes; never the open session or "new session".
+    private static func deletePickerItem(kind: PickerKind, _ state: inout AppState) -> [Effect] {
+        guard kind == .sessions else {
+            state.status = StatusMessage("only sessions can be deleted here (presets and themes are files in their folders)")
+            return []
+        }
+        guard state.pickerItems.indices.contains(state.pickerSelection) else { return [] }
+        let item = state.pickerItems[state.pickerSelection]
+        if item == PickerLabels.newSession { return [] }
+        guard item != state.session.id else {
+            state.pendingSessionDeletion = nil
+            state.status = StatusMessage("session \(TerminalText.line(item)) is open: open another one first to delete it", isError: true)
+            return []
+        }
+        if state.pendingSessionDeletion == item {
+            state.pendingSessionDeletion = nil
+            return [.deleteSession(item)]
+        }
+        state.pendingSessionDeletion = item
+        state.status = StatusMessage("d again deletes session \(TerminalText.line(item)) with its journal and images; any other key keeps it",
+                                     isError: true)
         return []
     }
 

@@ -243,6 +243,13 @@ public final class StudioApp {
                 }
                 session = next
                 dispatch(.sessionOpened(snapshot()))
+            case let .deleteSession(id):
+                guard id != session.id else {
+                    dispatch(.message(StatusMessage("session \(TerminalText.line(id)) is open; not deleted", isError: true)))
+                    return
+                }
+                try services.store.removeSession(id)
+                dispatch(.sessionDeleted(id))
             case let .listPicker(kind):
                 let items: [String]
                 switch kind {

@@ -23,4 +23,6 @@ public enum KeyAction: Hashable, Sendable {
     case openMaskFile, featherUp, featherDown
     // Settings.
     case increase, decrease, editSetting
+    // Lists.
+    case deleteItem
 }

@@ -127,6 +127,8 @@ public enum KeyMap {
         KeyBinding([.up, .character("k")], .picker, .selectPrevious, "previous"),
         KeyBinding([.down, .character("j")], .picker, .selectNext, "next"),
         KeyBinding([.enter], .picker, .useSettings, "choose", keyLine: true),
+        KeyBinding([.character("d"), .delete], .picker, .deleteItem, "delete the selected session (twice to confirm; not the open one)",
+                   keyLine: true),
         KeyBinding([.escape], .picker, .back, "close", keyLine: true),
     ]
 
@@ -171,7 +173,7 @@ public enum KeyMap {
         case .editSetting: return "edit text"
         case .newBox: return "new"
         case .editBoxPrompt: return "prompt"
-        case .deleteBox: return "delete"
+        case .deleteBox, .deleteItem: return "delete"
         case .saveLayout: return "save"
         case .openLayout: return "open"
         case .queueCanvas: return "queue"
