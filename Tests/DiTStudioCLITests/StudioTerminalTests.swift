@@ -215,6 +215,52 @@ final class StudioTerminalTests: XCTestCase {
         XCTAssertTrue(journal.contains(#""prompt":"a blue square""#), journal)
     }
 
+    /// Mouse input as a terminal sends it with SGR reporting (`ESC [ < button ; column ; row M`, `m`
+    /// on release; 32 added to the button while it moves), written into the pane as its input.
+    private func mouse(_ button: Int, column: Int, row: Int, release: Bool = false) throws {
+        try text("\u{1B}[<\(button);\(column + 1);\(row + 1)" + (release ? "m" : "M"))
+    }
+
+    func testDraggingWithTheMouseDrawsARegionInTheLayoutEditor() throws {
+        try start()
+        try setSteps(2)
+        try text("a red circle on a white background")
+        try keys("C-l")
+        let before = try waitFor("0 regions")
+        // The canvas is the dotted area of the preview pane.
+        let lines = before.components(separatedBy: "\n")
+        let top = try XCTUnwrap(lines.firstIndex { $0.contains("····") })
+        let bottom = try XCTUnwrap(lines.lastIndex { $0.contains("····") })
+        let left = try XCTUnwrap(Array(lines[top]).firstIndex(of: "·"))
+        let width = Array(lines[top]).filter { $0 == "·" }.count
+        let height = bottom - top + 1
+        let (startColumn, startRow) = (left + width / 5, top + height / 5)
+        let (endColumn, endRow) = (left + width / 2, top + height / 2)
+        try mouse(0, column: startColumn, row: startRow)
+        try mouse(32, column: (startColumn + endColumn) / 2, row: (startRow + endRow) / 2)
+        try mouse(32, column: endColumn, row: endRow)
+        try mouse(0, column: endColumn, row: endRow, release: true)
+        try waitFor("Region 1 prompt")
+        try text("a red circle")
+        try keys("Enter")
+        let drawn = try waitFor("base ratio 0.30 · 1 region ")
+        XCTAssertTrue(drawn.contains("┏") && drawn.contains("┛"), "the region is drawn as a box on the canvas:\n\(drawn)")
+        try keys("q")
+        try waitFor("layout · 1 region ")
+        let store = SessionStore(root: sessionsDirectory)
+        let replay = try store.replay(of: try XCTUnwrap(store.sessionIDs().first))
+        guard case let .regional(layout)? = replay.queue[JobID(1)]?.kind else {
+            return XCTFail("job #1 is not a layout: \(String(describing: replay.queue[JobID(1)]))")
+        }
+        XCTAssertEqual(layout.regions.map(\.prompt), ["a red circle"])
+        let box = try XCTUnwrap(layout.regions.first?.box)
+        // The box starts where the button went down and ends where it came up (to a cell: 1/width, 1/height).
+        XCTAssertEqual(box.x0, Double(startColumn - left) / Double(width), accuracy: 1.5 / Double(width))
+        XCTAssertEqual(box.y0, Double(startRow - top) / Double(height), accuracy: 1.5 / Double(height))
+        XCTAssertEqual(box.x1, Double(endColumn + 1 - left) / Double(width), accuracy: 1.5 / Double(width))
+        XCTAssertEqual(box.y1, Double(endRow + 1 - top) / Double(height), accuracy: 1.5 / Double(height))
+    }
+
     func testAnInpaintFromTheEditPanelLandsInHistoryLinkedToItsSource() throws {
         try start()
         try setSteps(4)

@@ -32,7 +32,8 @@ enum LayoutEditorView {
     static func draw(_ state: AppState, layout: ScreenLayout, into screen: inout ScreenBuffer, context: RenderContext) {
         let editor = state.layout
         let canvasPane = layout.preview
-        screen.box(canvasPane, title: "Layout · base ratio \(String(format: "%.2f", editor.baseRatio)) · \(editor.canvas.boxes.count) regions",
+        let count = editor.canvas.boxes.count
+        screen.box(canvasPane, title: "Layout · base ratio \(String(format: "%.2f", editor.baseRatio)) · \(count) region\(count == 1 ? "" : "s")",
                    focused: true, context: context)
         let geometry = Reducer.canvasGeometry(state)
         let backdrop = state.shownImage?.image ?? state.session.preview
