@@ -4,9 +4,9 @@ import Foundation
 import StudioCore
 
 /// The parameters `generate` will run with, and where each checked one came from — a flag, the
-/// model's defaults (`ModelDefaults`: its studio.json or configs), an image's metadata chunk — so that a value found wrong (out of
-/// range, a size the model cannot take) is reported against its source, naming the file (or
-/// chunk) and key. Only a flag's mistake is a command-line mistake, with usage.
+/// model's defaults (`ModelDefaults`: its studio.json or configs), an image's metadata chunk — so
+/// that a value found wrong (out of range, a size the model cannot take) is reported against its
+/// source, naming the file (or chunk) and key. Only a flag's mistake is a command-line mistake, with usage.
 struct GenerationPlan {
     /// Where a value came from.
     enum Origin {
