@@ -31,7 +31,7 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads for BLAS (and for PyTorch with --compare), 1–1024.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(parsing: .unconditional, help: "Image size WxH in pixels (default: the model's sample size).")
+    @Option(parsing: .unconditional, help: "Image size WxH in pixels (default: the model's, as `generate` takes it).")
     var size: ImageSizeOption?
 
     @Option(parsing: .unconditional, help: "Classifier-free guidance scale, 0–100 (1 = one branch, batch 1; default: the model's studio.json, else 4).")
@@ -70,8 +70,9 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("--size \(size): \(error)")
             }
         }
-        let imageSize = try size ?? ModelFacts.defaultSize(modelDirectory: modelURL, geometry: pipeline.geometry).size
-        let shift = try ModelFacts.defaultShift(modelDirectory: modelURL)
+        let defaults = try ModelDefaults(modelDirectory: modelURL).parameters
+        let imageSize = size ?? ImageSizeOption(width: defaults.width, height: defaults.height)
+        let shift = defaults.shift
         let request = GenerationRequest(prompt: prompt, seed: 0, steps: steps, guidanceScale: cfg, shift: shift,
                                         sampler: .euler, noise: .torch, width: imageSize.width, height: imageSize.height)
         let config = loaded.transformer.config

@@ -96,9 +96,8 @@ struct EditCommand: ParsableCommand {
             for warning in warnings { Console.error("warning: \(warning)") }
         }
         let description = try engine.loadModel(at: model)
-        var p = try ModelStudioDefaults(modelDirectory: modelURL).applied(to: GenerateParameters(prompt: ""))
-        p.model = model
-        p.seed = seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        var p = try ModelDefaults(modelDirectory: modelURL).parameters(prompt: "", seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)),
+                                                                     model: model)
         if let steps { p.steps = steps }
         if let cfg { p.guidance = cfg }
         (p.width, p.height) = Self.size(for: png.image, model: description)

@@ -114,10 +114,9 @@ struct EvaluateCommand: ParsableCommand {
             header = "\(scoreImages): \(scores.count) images of \(set.version) scored by the Swift detector"
         } else {
             let directory = modelDirectory!
-            var defaults = try ModelStudioDefaults(modelDirectory: directory)
-            // The same fallbacks as `generate`: the scheduler's shift when studio.json names none.
-            defaults.shift = try defaults.shift ?? ModelFacts.defaultShift(modelDirectory: directory)
-            let (steps, cfg, shift) = (steps ?? defaults.steps ?? 20, cfg ?? defaults.guidance ?? 4, shift ?? defaults.shift ?? 3)
+            // The same defaults as `generate` and the studio.
+            let defaults = try ModelDefaults(modelDirectory: directory).parameters
+            let (steps, cfg, shift) = (steps ?? defaults.steps, cfg ?? defaults.guidance, shift ?? defaults.shift)
             let pipeline = try GenerationPipeline(model: try DiffusionModel(directory: directory))
             let imageFolder = saveImages.map { URL(fileURLWithPath: $0, isDirectory: true) }
             if let imageFolder { try FileManager.default.createDirectory(at: imageFolder, withIntermediateDirectories: true) }

@@ -42,9 +42,10 @@ struct EvaluateEditsCommand: ParsableCommand {
     func run() throws {
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
         let pipeline = try GenerationPipeline(model: DiffusionModel(directory: modelURL))
-        let defaults = try ModelStudioDefaults(modelDirectory: modelURL)
-        let base = GenerationRequest(prompt: "", steps: defaults.steps ?? 20, guidanceScale: Float(defaults.guidance ?? 4),
-                                     shift: defaults.shift ?? 1, width: defaults.width ?? 64, height: defaults.height ?? 64)
+        let defaults = try ModelDefaults(modelDirectory: modelURL)
+        let p = defaults.parameters
+        let base = GenerationRequest(prompt: "", steps: p.steps, guidanceScale: Float(p.guidance), shift: p.shift,
+                                     width: p.width, height: p.height)
         let evaluation = EditEvaluation(pipeline: pipeline, base: base, vitalBlocks: defaults.vitalBlocks ?? [], json: json)
         if part == .all || part == .inpaint { try evaluation.inpaint(n: n, seed: seed) }
         if part == .all || part == .inversion { try evaluation.inversion(n: n, seed: seed &+ 1) }

@@ -53,8 +53,7 @@ struct EvaluateRegionsCommand: ParsableCommand {
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
         let engine = DiTGenerationEngine()
         let description = try engine.loadModel(at: model)
-        var base = try ModelStudioDefaults(modelDirectory: modelURL).applied(to: GenerateParameters(prompt: ""))
-        base.model = model
+        let base = try ModelDefaults(modelDirectory: modelURL).parameters(prompt: "", model: model)
         _ = description
         var rng = SeededGenerator(seed: seed)
         var counts = (regional: 0, regionalSized: 0, plain: 0, plainSized: 0, boxes: 0)

@@ -121,17 +121,17 @@ struct GenerateCommand: ParsableCommand {
         print(path)
     }
 
-    /// The job to run: the image's (with `--from`) or the defaults — built-in, then the model's
-    /// scheduler and transformer configs and `studio.json` — and then the options given here,
-    /// which win; with where each checked value came from. `model` stays nil for the default
-    /// model, so the metadata says "the default model".
+    /// The job to run: the image's (with `--from`) or the model's defaults (`ModelDefaults`), and
+    /// then the options given here, which win; with where each checked value came from. `model`
+    /// stays nil for the default model, so the metadata says "the default model".
     private func startingPlan() throws -> (GenerationPlan, JobKind) {
         var plan: GenerationPlan
         var kind = JobKind.generate
         if let from {
             let url = URL(fileURLWithPath: from)
             let metadata = try ImageMetadata(contentsOf: url)
-            let recipe = try metadata.jobRequest(defaults: GenerateParameters(prompt: ""),
+            // What the image does not say (an A1111 chunk without a shift) comes from the model's defaults.
+            let recipe = try metadata.jobRequest(defaults: try ModelDefaults(model: model).parameters,
                                                  capabilities: DiTGenerationEngine.capabilities)
             plan = GenerationPlan(parameters: recipe.request.parameters, origin: .image(path: url.path, recipe: recipe))
             plan.notes = recipe.notes
@@ -145,21 +145,8 @@ struct GenerateCommand: ParsableCommand {
                 }
             }
         } else {
-            let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
-            plan = GenerationPlan(parameters: GenerateParameters(prompt: "", seed: UInt64.random(in: 0...UInt64(UInt32.max)), shift: 3),
-                                  origin: .builtIn)
-            if let shift = try ModelFacts.schedulerShift(modelDirectory: modelURL) {
-                plan.set("shift", from: .file(path: shift.path, key: "shift")) { $0.shift = shift.value }
-            }
-            let sample = try ModelFacts.defaultSize(modelDirectory: modelURL, geometry: try ImageGeometry(modelDirectory: modelURL))
-            plan.set("size", from: .file(path: sample.path, key: "sample_size")) { ($0.width, $0.height) = (sample.size.width, sample.size.height) }
-            let studio = try ModelStudioDefaults(modelDirectory: modelURL)
-            let origin = GenerationPlan.Origin.studioDefaults(path: modelURL.appendingPathComponent(ModelStudioDefaults.fileName).path)
-            plan.parameters = studio.applied(to: plan.parameters)
-            if studio.steps != nil { plan.record("steps", from: origin) }
-            if studio.guidance != nil { plan.record("guidance", from: origin) }
-            if studio.shift != nil { plan.record("shift", from: origin) }
-            if studio.width != nil || studio.height != nil { plan.record("size", from: origin) }
+            let defaults = try ModelDefaults(model: model)
+            plan = GenerationPlan(defaults: defaults, seed: UInt64.random(in: 0...UInt64(UInt32.max)))
         }
         if let prompt { plan.parameters.prompt = prompt }
         if let negative { plan.parameters.negativePrompt = negative }
@@ -224,35 +211,6 @@ struct ImageSizeOption: ExpressibleByArgument, Equatable, CustomStringConvertibl
 
     var description: String { "\(width)x\(height)" }
     static var defaultValueDescription: String { "WxH" }
-}
-
-/// Reads the model facts the commands need before (or without) loading weights; each comes with
-/// the file it was read from, for messages about it.
-enum ModelFacts {
-    /// The size diffusers' pipeline defaults to: `sample_size` latent cells × the VAE factor.
-    static func defaultSize(modelDirectory: URL, geometry: ImageGeometry) throws -> (size: ImageSizeOption, path: String) {
-        let layout = try ModelDirectory(url: modelDirectory)
-        let path = layout.transformerConfigURL.path
-        let config = try ModelConfig(contentsOf: layout.transformerConfigURL, name: path)
-        let side = try config.int("sample_size", default: 128) * geometry.downsamplingFactor
-        return (ImageSizeOption(width: side, height: side), path)
-    }
-
-    /// `shift` from `scheduler/scheduler_config.json`, when the model has that file.
-    static func schedulerShift(modelDirectory: URL) throws -> (value: Double, path: String)? {
-        let url = modelDirectory.appendingPathComponent("scheduler/scheduler_config.json")
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let config = try ModelConfig(contentsOf: url, name: url.path)
-        guard config.has("shift") else { return nil }
-        _ = try config.float("shift")  // a finite number, or an error naming the file and key
-        // As a double, as diffusers reads it (the float32 rounding would show in messages as 9.99999974e-05).
-        return (config.values["shift"]?.doubleValue ?? 3, url.path)
-    }
-
-    /// The scheduler's shift, else SD3's 3.0.
-    static func defaultShift(modelDirectory: URL) throws -> Double {
-        try schedulerShift(modelDirectory: modelDirectory)?.value ?? 3.0
-    }
 }
 
 /// `--model DIR`: it must exist and be a directory (what it holds is checked when it is read, with

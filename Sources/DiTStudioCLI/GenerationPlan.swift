@@ -4,20 +4,16 @@ import Foundation
 import StudioCore
 
 /// The parameters `generate` will run with, and where each checked one came from — a flag, the
-/// model's studio.json or configs, an image's metadata chunk — so that a value found wrong (out of
-/// range, a size the model cannot take) is reported against its source, naming the file (or
-/// chunk) and key. Only a flag's mistake is a command-line mistake, with usage.
+/// model's defaults (`ModelDefaults`: its studio.json or configs), an image's metadata chunk — so
+/// that a value found wrong (out of range, a size the model cannot take) is reported against its
+/// source, naming the file (or chunk) and key. Only a flag's mistake is a command-line mistake, with usage.
 struct GenerationPlan {
     /// Where a value came from.
     enum Origin {
-        /// The studio's own default.
-        case builtIn
+        /// The model's defaults (which say where each of theirs came from).
+        case model(ModelDefaults)
         /// A flag, e.g. `--size`.
         case flag(String)
-        /// A model's studio.json (its key is the parameter's: `steps`, `guidance`, `shift`, `width/height`).
-        case studioDefaults(path: String)
-        /// A key of another file of the model directory (the scheduler's `shift`, the transformer's `sample_size`).
-        case file(path: String, key: String)
         /// An image's metadata chunk (`--from`).
         case image(path: String, recipe: ImageMetadata.Recipe)
     }
@@ -31,6 +27,11 @@ struct GenerationPlan {
     init(parameters: GenerateParameters, origin: Origin) {
         self.parameters = parameters
         origins = Dictionary(uniqueKeysWithValues: ["steps", "guidance", "shift", "size"].map { ($0, origin) })
+    }
+
+    /// The model's defaults, with `seed`.
+    init(defaults: ModelDefaults, seed: UInt64) {
+        self.init(parameters: defaults.parameters(prompt: "", seed: seed), origin: .model(defaults))
     }
 
     /// Changes `parameter` with `change`, recording where the new value came from.
@@ -58,15 +59,11 @@ struct GenerationPlan {
 
     /// The error for `parameter`'s value, from wherever it came.
     func error(for parameter: String, reason: String) -> Error {
-        switch origins[parameter] ?? .builtIn {
-        case .builtIn:
-            return JobError.invalidParameter(key: parameter, reason: reason)
+        switch origins[parameter] ?? .model(.builtIn) {
+        case let .model(defaults):
+            return defaults.error(for: parameter, reason: reason)
         case let .flag(flag):
             return ValidationError("\(flag): \(reason)")
-        case let .studioDefaults(path):
-            return ModelStudioDefaultsError(path: path, key: parameter == "size" ? "width/height" : parameter, reason: reason)
-        case let .file(path, key):
-            return EngineError.invalidConfig(file: path, key: key, reason: reason)
         case let .image(path, recipe):
             return recipe.invalidValue(path: path, parameter: parameter, reason: reason)
         }

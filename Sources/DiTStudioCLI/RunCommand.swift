@@ -57,10 +57,13 @@ struct RunCommand: ParsableCommand {
         let paths = StudioPaths.announced()
         let catalog = PresetCatalog.standard(paths: paths, capabilities: DiTGenerationEngine.capabilities)
         for warning in catalog.warnings { Console.error("\(warning)") }
-        let chosen = try catalog.preset(named: preset)
         var overrides = SettingsPatch()
         overrides.steps = steps
         overrides.model = model.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let named = try catalog.preset(named: preset)
+        // What the preset leaves open is the model's default, as for `generate` and the studio.
+        if let directory = overrides.model ?? named.settings.model { try validateModelAndSize(model: directory, size: nil) }
+        let chosen = named.resolved(with: try ModelDefaults(model: overrides.model ?? named.settings.model))
 
         // Everything that can be checked is checked before the session folder is made.
         var generator = SystemRandomNumberGenerator()

@@ -28,7 +28,7 @@ struct StudioBenchCommand: ParsableCommand {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dit-studio-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: root) }
         let modelURL = try DefaultModel.directory()
-        var parameters = try ModelStudioDefaults(modelDirectory: modelURL).applied(to: GenerateParameters(prompt: "a large red circle"))
+        var parameters = try ModelDefaults(modelDirectory: modelURL).parameters(prompt: "a large red circle")
         parameters.steps = steps
 
         // 1. What one preview costs against one step, in the engine itself.

@@ -47,10 +47,9 @@ struct StudioCommand: ParsableCommand {
         let themes = ThemeCatalog.standard(paths: paths)
         let selectedTheme = try themes.select(requested: theme, environment: environment)
         let modelURL = try model.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DefaultModel.directory()
-        let defaults = try ModelStudioDefaults(modelDirectory: modelURL)
-        var parameters = defaults.applied(to: GenerateParameters(prompt: ""))
-        parameters.model = model.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        parameters.seed = UInt64.random(in: SeedPolicy.randomRange)
+        let defaults = try ModelDefaults(modelDirectory: modelURL)
+        let parameters = defaults.parameters(prompt: "", seed: UInt64.random(in: SeedPolicy.randomRange),
+                                             model: model.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         let settings = StudioSettings(parameters: parameters, seedPolicy: .increment, themeName: selectedTheme.name)
         let tokenizer = try? Tokenizer(url: modelURL.appendingPathComponent("tokenizer/tokenizer.json"))
 
@@ -83,7 +82,7 @@ struct StudioCommand: ParsableCommand {
         let services = StudioApp.Services(
             store: store, worker: worker, sessionOptions: options, themes: themes,
             presets: PresetCatalog.standard(paths: paths, capabilities: DiTGenerationEngine.capabilities),
-            environment: environment,
+            environment: environment, modelDefaults: defaults,
             unknownWords: tokenizer.map { tokenizer in { tokenizer.encode($0).unknownWords } })
         let app = StudioApp(session: session, terminal: terminal, theme: selectedTheme, settings: settings, services: services,
                             stopRequested: { ProcessSignals.stopRequested || terminal.hangUpReceived })

@@ -43,13 +43,13 @@ struct VitalLayersCommand: ParsableCommand {
         let pipeline = try GenerationPipeline(model: DiffusionModel(directory: modelURL))
         let blocks = pipeline.model.transformer.config.numLayers
         guard keep <= blocks else { throw CLIError.badInput("--keep \(keep): the model has \(blocks) blocks") }
-        let defaults = try ModelStudioDefaults(modelDirectory: modelURL)
+        let defaults = try ModelDefaults(modelDirectory: modelURL).parameters
         var rng = SeededGenerator(seed: seed)
         let requests = (0..<n).map { index -> GenerationRequest in
             let scene = Scene.random(objects: index % 3 + 1, using: &rng)
-            return GenerationRequest(prompt: scene.caption.text, seed: seed &+ UInt64(index), steps: defaults.steps ?? 20,
-                                     guidanceScale: Float(defaults.guidance ?? 4), shift: defaults.shift ?? 1,
-                                     width: defaults.width ?? 64, height: defaults.height ?? 64)
+            return GenerationRequest(prompt: scene.caption.text, seed: seed &+ UInt64(index), steps: defaults.steps,
+                                     guidanceScale: Float(defaults.guidance), shift: defaults.shift,
+                                     width: defaults.width, height: defaults.height)
         }
         let change = try VitalBlocks.bypassChange(pipeline, requests: requests) { done, total in
             if done % (blocks + 1) == 0 { Console.error("\(done)/\(total) images") }

@@ -140,6 +140,36 @@ final class StudioTerminalTests: XCTestCase {
         XCTAssertEqual(try PNGFile.read(from: replay).image, try PNGFile.read(from: image).image, "the replay is pixel-identical")
     }
 
+    /// A model whose studio.json names steps and guidance but no shift (so the scheduler's 2.0 is
+    /// the shift): an image queued in the studio with nothing changed, and `generate` given only the
+    /// prompt, seed and model, are the same pixels, because both resolve the model's defaults alike.
+    func testTheStudioAndGenerateResolveAModelsDefaultsAlike() throws {
+        let model = home.appendingPathComponent("model")
+        let shipped = try DefaultModel.directory()
+        try FileManager.default.createDirectory(at: model.appendingPathComponent("scheduler"), withIntermediateDirectories: true)
+        for part in ["model_index.json", "transformer", "text_encoder", "tokenizer", "vae"] {
+            try FileManager.default.createSymbolicLink(at: model.appendingPathComponent(part),
+                                                       withDestinationURL: shipped.appendingPathComponent(part))
+        }
+        try Data(#"{"_class_name": "FlowMatchEulerDiscreteScheduler", "shift": 2.0}"#.utf8)
+            .write(to: model.appendingPathComponent("scheduler/scheduler_config.json"))
+        try Data(#"{"steps": 3, "guidance": 2.5}"#.utf8).write(to: model.appendingPathComponent("studio.json"))
+
+        try start(["--new-session", "--model", model.path])
+        try waitFor("steps 3 · cfg 2.5 · shift 2.0")
+        try text("a large red circle")
+        try keys("Enter")
+        try waitFor("✓ #1", seconds: 120)
+        let image = try XCTUnwrap(try images().first, "no PNG in the session folder")
+        // `<job>-<seed>.png`
+        let seed = try XCTUnwrap(image.deletingPathExtension().lastPathComponent.split(separator: "-").last.map(String.init))
+        let again = home.appendingPathComponent("again.png")
+        let result = try runDiTStudio(["generate", "a large red circle", "--seed", seed, "--model", model.path, "--out", again.path])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(try PNGFile.read(from: again).image, try PNGFile.read(from: image).image,
+                       "the studio and generate made the same image from the model's defaults")
+    }
+
     func testResizeMidGenerationTooSmallAndCancel() throws {
         try start()
         try text("a small green square")
@@ -183,6 +213,52 @@ final class StudioTerminalTests: XCTestCase {
             .appendingPathComponent("journal.jsonl"), encoding: .utf8)
         XCTAssertTrue(journal.contains(#""type":"regional""#), journal)
         XCTAssertTrue(journal.contains(#""prompt":"a blue square""#), journal)
+    }
+
+    /// Mouse input as a terminal sends it with SGR reporting (`ESC [ < button ; column ; row M`, `m`
+    /// on release; 32 added to the button while it moves), written into the pane as its input.
+    private func mouse(_ button: Int, column: Int, row: Int, release: Bool = false) throws {
+        try text("\u{1B}[<\(button);\(column + 1);\(row + 1)" + (release ? "m" : "M"))
+    }
+
+    func testDraggingWithTheMouseDrawsARegionInTheLayoutEditor() throws {
+        try start()
+        try setSteps(2)
+        try text("a red circle on a white background")
+        try keys("C-l")
+        let before = try waitFor("0 regions")
+        // The canvas is the dotted area of the preview pane.
+        let lines = before.components(separatedBy: "\n")
+        let top = try XCTUnwrap(lines.firstIndex { $0.contains("····") })
+        let bottom = try XCTUnwrap(lines.lastIndex { $0.contains("····") })
+        let left = try XCTUnwrap(Array(lines[top]).firstIndex(of: "·"))
+        let width = Array(lines[top]).filter { $0 == "·" }.count
+        let height = bottom - top + 1
+        let (startColumn, startRow) = (left + width / 5, top + height / 5)
+        let (endColumn, endRow) = (left + width / 2, top + height / 2)
+        try mouse(0, column: startColumn, row: startRow)
+        try mouse(32, column: (startColumn + endColumn) / 2, row: (startRow + endRow) / 2)
+        try mouse(32, column: endColumn, row: endRow)
+        try mouse(0, column: endColumn, row: endRow, release: true)
+        try waitFor("Region 1 prompt")
+        try text("a red circle")
+        try keys("Enter")
+        let drawn = try waitFor("base ratio 0.30 · 1 region ")
+        XCTAssertTrue(drawn.contains("┏") && drawn.contains("┛"), "the region is drawn as a box on the canvas:\n\(drawn)")
+        try keys("q")
+        try waitFor("layout · 1 region ")
+        let store = SessionStore(root: sessionsDirectory)
+        let replay = try store.replay(of: try XCTUnwrap(store.sessionIDs().first))
+        guard case let .regional(layout)? = replay.queue[JobID(1)]?.kind else {
+            return XCTFail("job #1 is not a layout: \(String(describing: replay.queue[JobID(1)]))")
+        }
+        XCTAssertEqual(layout.regions.map(\.prompt), ["a red circle"])
+        let box = try XCTUnwrap(layout.regions.first?.box)
+        // The box starts where the button went down and ends where it came up (to a cell: 1/width, 1/height).
+        XCTAssertEqual(box.x0, Double(startColumn - left) / Double(width), accuracy: 1.5 / Double(width))
+        XCTAssertEqual(box.y0, Double(startRow - top) / Double(height), accuracy: 1.5 / Double(height))
+        XCTAssertEqual(box.x1, Double(endColumn + 1 - left) / Double(width), accuracy: 1.5 / Double(width))
+        XCTAssertEqual(box.y1, Double(endRow + 1 - top) / Double(height), accuracy: 1.5 / Double(height))
     }
 
     func testAnInpaintFromTheEditPanelLandsInHistoryLinkedToItsSource() throws {

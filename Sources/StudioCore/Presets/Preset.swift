@@ -8,6 +8,9 @@ public struct Preset: Equatable, Sendable {
     public var settings: PresetSettings
     public var operations: [PresetOperation]
     public var source: PresetSource
+    /// The settings keys the file states; the rest of `settings` are fallbacks until `resolved(with:)`
+    /// puts a model's defaults under them. nil for a preset made in code, whose settings are whole.
+    public var statedSettings: SettingsPatch?
 
     public init(name: String, description: String, settings: PresetSettings, operations: [PresetOperation] = [],
                 source: PresetSource) {
@@ -16,6 +19,20 @@ public struct Preset: Equatable, Sendable {
         self.settings = settings
         self.operations = operations
         self.source = source
+    }
+
+    /// The preset on `defaults` (the model's, from `ModelDefaults`): what the file states wins,
+    /// what it leaves open is the model's, as for `generate`.
+    public func resolved(with defaults: ModelDefaults) -> Preset {
+        guard let statedSettings else { return self }
+        var base = defaults.presetSettings
+        base.seed = settings.seed
+        base.prompt = settings.prompt
+        base.model = settings.model
+        base.caching = settings.caching
+        var copy = self
+        copy.settings = statedSettings.applied(to: base)
+        return copy
     }
 
     /// The operations that run: the script, or one plain generate.

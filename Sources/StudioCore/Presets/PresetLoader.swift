@@ -89,9 +89,11 @@ public struct PresetLoader {
         let description = try document.string(root, "description") ?? ""
 
         var settings = PresetSettings.defaults
+        var stated = SettingsPatch()
         if let table = try document.table(root, "settings") {
             document.warnAboutUnknownKeys(in: table, known: Self.settingKeys)
-            settings = try readPatch(document, table).applied(to: settings)
+            stated = try readPatch(document, table)
+            settings = stated.applied(to: settings)
             if let seed = try document.integer(table, "seed") {
                 guard seed >= 0 else { throw document.invalid(table, "seed", "must be ≥ 0 (got \(seed))") }
                 settings.seed = UInt64(seed)
@@ -110,7 +112,8 @@ public struct PresetLoader {
         for table in try document.tables(root, "operations") ?? [] {
             operations.append(try readOperation(document, table))
         }
-        let preset = Preset(name: name, description: description, settings: settings, operations: operations, source: source)
+        var preset = Preset(name: name, description: description, settings: settings, operations: operations, source: source)
+        preset.statedSettings = stated
         guard preset.jobCount <= JobRequest.maximumCount else {
             throw document.invalid(root, operations.isEmpty ? "settings.count" : "operations",
                                    "the preset would make \(preset.jobCount) jobs; at most \(JobRequest.maximumCount)")

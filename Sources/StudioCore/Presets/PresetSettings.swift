@@ -43,8 +43,9 @@ public struct PresetSettings: Equatable, Sendable {
         self.model = model
     }
 
-    /// The studio's defaults, for whatever a preset does not say.
-    public static let defaults = PresetSettings()
+    /// The built-in fallbacks, for whatever a preset does not say until it is resolved on a
+    /// model's defaults (`Preset.resolved(with:)`).
+    public static let defaults = ModelDefaults.builtIn.presetSettings
 
     /// The prompt after the template: `{prompt}` replaced by `prompt`.
     public func expandedPrompt(_ prompt: String) -> String {

@@ -76,6 +76,10 @@ public struct StudioSettings: Equatable, Sendable {
                      "shift " + String(format: "%.1f", parameters.shift), parameters.sampler.rawValue, seed,
                      "\(parameters.width)×\(parameters.height)"]
         if count > 1 { parts.append("×\(count)") }
+        if !parameters.negativePrompt.isEmpty {
+            let text = TerminalText.line(parameters.negativePrompt)
+            parts.append("not “" + (text.count > 24 ? String(text.prefix(23)) + "…" : text) + "”")
+        }
         parts.append(parameters.caching == .off ? "cache off" : "cache \(parameters.caching)")
         if parameters.rng != .torch { parts.append("rng \(parameters.rng.rawValue)") }
         if let presetName { parts.append("preset \(presetName)") }

@@ -1,9 +1,9 @@
 import DiTEngine
 import Foundation
 
-/// Per-model studio defaults from an optional `studio.json` beside the model (written by
-/// `Training/export.py` for the embedded model, tuned there and documented in its model card):
-/// the steps, guidance, shift, sampler and size a job gets when the user does not choose them.
+/// The optional `studio.json` beside a model (written by `Training/export.py` for the embedded
+/// model, tuned there and documented in its model card): the file as written. `ModelDefaults`
+/// resolves it with the model's configs and the fallbacks into what a job gets.
 public struct ModelStudioDefaults: Codable, Equatable, Sendable {
     public var steps: Int?
     public var guidance: Double?
@@ -81,18 +81,6 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         if let vitalBlocks {
             try check("vital_blocks", vitalBlocks.allSatisfy { $0 >= 0 } ? nil : "block indices must be 0 or more")
         }
-    }
-
-    /// `parameters` with every setting these defaults name replaced.
-    public func applied(to parameters: GenerateParameters) -> GenerateParameters {
-        var p = parameters
-        if let steps { p.steps = steps }
-        if let guidance { p.guidance = guidance }
-        if let shift { p.shift = shift }
-        if let sampler { p.sampler = sampler }
-        if let width { p.width = width }
-        if let height { p.height = height }
-        return p
     }
 }
 

@@ -15,8 +15,8 @@ public final class DiTGenerationEngine: GenerationEngine {
     }
 
     private var pipeline: GenerationPipeline?
-    /// The loaded model's `studio.json` (regional settings a layout leaves open come from it).
-    private var studioDefaults = ModelStudioDefaults()
+    /// The loaded model's defaults (regional settings a layout leaves open, vital blocks).
+    private var modelDefaults = ModelDefaults.builtIn
     /// Called with the prompt warnings of each job (unknown words, truncation) before its first step.
     public var onWarnings: (([String]) -> Void)?
     /// What the last exact decode of the loaded model cost (seconds), for `PreviewMode.auto`.
@@ -30,7 +30,7 @@ public final class DiTGenerationEngine: GenerationEngine {
         let url = try directory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DefaultModel.directory()
         pipeline = nil  // release the previous model before loading the next
         let loaded = try GenerationPipeline(model: try DiffusionModel(directory: url))
-        studioDefaults = try ModelStudioDefaults(modelDirectory: url)
+        modelDefaults = try ModelDefaults(modelDirectory: url)
         pipeline = loaded
         exactDecodeSeconds = nil
         var description = ModelDescription(name: url.standardizedFileURL.lastPathComponent, path: url.standardizedFileURL.path,
@@ -50,9 +50,9 @@ public final class DiTGenerationEngine: GenerationEngine {
             break
         case let .regional(layout, masks):
             request = Self.request(for: parameters, layout: layout, masks: masks,
-                                   defaults: studioDefaults.regional ?? RegionalDefaults())
+                                   defaults: modelDefaults.regional)
         case .edit(let job):
-            edit = try Self.editRequest(for: job, vitalBlocks: studioDefaults.vitalBlocks)
+            edit = try Self.editRequest(for: job, vitalBlocks: modelDefaults.vitalBlocks)
         }
         let prepared = try pipeline.prepare(request, edit: edit)
         if !prepared.warnings.isEmpty { onWarnings?(prepared.warnings.map(\.description)) }

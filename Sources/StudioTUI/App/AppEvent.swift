@@ -11,6 +11,8 @@ public enum AppEvent: Equatable, Sendable {
     case imageLoaded(JobID, RGBImage)
     /// An edit source read from a file.
     case sourceLoaded(ImageReference, RGBImage, prompt: String?)
+    /// An inpaint mask read and checked against the source's size.
+    case maskLoaded(LoadedMask)
     case layoutLoaded(Layout, path: String)
     /// A file already exists where a layout was to be saved.
     case layoutExists(path: String)
@@ -21,6 +23,8 @@ public enum AppEvent: Equatable, Sendable {
     case pickerItems([String])
     case presetApplied(Preset)
     case sessionOpened(SessionSnapshot)
+    /// A session was deleted from the picker.
+    case sessionDeleted(String)
     /// The words of the prompt the model's tokenizer does not know.
     case unknownWords([String])
     case message(StatusMessage)
@@ -37,11 +41,15 @@ public enum Effect: Equatable, Sendable {
     case rerun(JobID)
     case loadImage(JobID)
     case loadSourceFile(path: String)
+    /// Read a mask PNG; it must be `width × height` (the source's size).
+    case loadMaskFile(path: String, width: Int, height: Int)
     case saveLayout(Layout, path: String, overwrite: Bool)
     case openLayout(path: String)
     case switchTheme(String)
     case applyPreset(String)
     case openSession(String?)
+    /// Delete a session's folder (never the open one).
+    case deleteSession(String)
     case listPicker(PickerKind)
     case quit
 }

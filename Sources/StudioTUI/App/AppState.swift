@@ -27,11 +27,14 @@ public enum PickerKind: String, Hashable, Sendable {
 public enum FieldTarget: Hashable, Sendable {
     case regionPrompt(Int)
     case basePrompt
+    case backgroundPrompt
     case layoutSavePath
     case layoutOpenPath
     case editPrompt
     case editSourcePrompt
     case editSourcePath
+    case maskPath
+    case negativePrompt
 }
 
 /// What the session looked like at its last pump: everything views show of it.
@@ -71,6 +74,7 @@ public struct StatusMessage: Equatable, Sendable {
 /// The settings the panel (^S) edits, in its order.
 public enum SettingField: String, CaseIterable, Sendable {
     case steps, guidance, shift, sampler, seed, seedPolicy = "seed policy", size, count = "batch", previews
+    case negativePrompt = "negative"
 }
 
 /// The edit panel: a source image, a mode and that mode's settings; inpaint boxes on a canvas.
@@ -83,8 +87,25 @@ public struct EditPanelState: Equatable, Sendable {
     public var prompt: String = ""
     public var sourcePrompt: String = ""
     public var canvas = BoxCanvas()
+    /// An inpaint mask PNG (white = regenerate), checked to be the source's size; with the boxes.
+    public var mask: LoadedMask?
+    /// Pixels inside the inpaint edge that blend into the source.
+    public var feather = 0
 
     public init() {}
+}
+
+/// A mask PNG the edit panel checked: its path, the box around its white pixels and their share.
+public struct LoadedMask: Equatable, Sendable {
+    public var path: String
+    public var bounds: RegionBox
+    public var coverage: Double
+
+    public init(path: String, bounds: RegionBox, coverage: Double) {
+        self.path = path
+        self.bounds = bounds
+        self.coverage = coverage
+    }
 }
 
 /// The layout editor: a canvas of regions with prompts, the base prompt and ratio, its file.
@@ -92,6 +113,13 @@ public struct LayoutEditorState: Equatable, Sendable {
     public var canvas = BoxCanvas()
     public var basePrompt: String = ""
     public var baseRatio: Double = 0.3
+    /// The prompt of the area no region covers; empty: the base prompt alone governs it.
+    public var backgroundPrompt: String = ""
+    /// The regional method's settings; nil: the model's (`modelRegional`).
+    public var injectSteps: Int?
+    public var blockInterval: Int?
+    /// The model's regional settings, shown for what the layout leaves open.
+    public var modelRegional = RegionalDefaults()
     public var filePath: String?
     /// A save was refused because the file exists: the next save replaces it.
     public var confirmOverwrite = false
@@ -101,13 +129,18 @@ public struct LayoutEditorState: Equatable, Sendable {
     /// The layout as the queue and files take it.
     public var layout: Layout {
         Layout(basePrompt: basePrompt, baseRatio: baseRatio,
-               regions: canvas.boxes.indices.map { LayoutRegion(box: canvas.boxes[$0], prompt: canvas.prompts[$0]) })
+               regions: canvas.boxes.indices.map { LayoutRegion(box: canvas.boxes[$0], prompt: canvas.prompts[$0]) },
+               injectSteps: injectSteps, blockInterval: blockInterval,
+               backgroundPrompt: backgroundPrompt.isEmpty ? nil : backgroundPrompt)
     }
 
     public mutating func load(_ layout: Layout, path: String?) {
         canvas = BoxCanvas(boxes: layout.regions.map(\.box), prompts: layout.regions.map(\.prompt))
         basePrompt = layout.basePrompt
         baseRatio = layout.baseRatio
+        backgroundPrompt = layout.backgroundPrompt ?? ""
+        injectSteps = layout.injectSteps
+        blockInterval = layout.blockInterval
         filePath = path
     }
 }
@@ -136,12 +169,18 @@ public struct AppState: Equatable, Sendable {
     /// Up to two history images marked for side-by-side compare.
     public var marked: [JobID] = []
     public var markedImages: [JobID: RGBImage] = [:]
+    /// Thumbnails of the shown batch's images (a contact sheet), by job.
+    public var sheetImages: [JobID: RGBImage] = [:]
+    /// A batch shows as a contact sheet (g switches to the single image and back).
+    public var showsContactSheet = true
     public var status: StatusMessage?
     public var layout = LayoutEditorState()
     public var edit = EditPanelState()
     /// Items of the open picker and the selected one.
     public var pickerItems: [String] = []
     public var pickerSelection = 0
+    /// A session the picker will delete on a second d (the first one armed it).
+    public var pendingSessionDeletion: String?
     public var themeName: String
     /// Words of the prompt the model does not know (lower-cased), underlined in the prompt line.
     public var unknownWords: Set<String> = []
@@ -175,6 +214,26 @@ public struct AppState: Equatable, Sendable {
     public var selectedHistoryJob: Job? {
         let rows = historyRows
         return rows.indices.contains(historySelection) ? rows[historySelection] : nil
+    }
+
+    /// The jobs of `job`'s batch (the same request over several seeds), in batch order; just `job`
+    /// when it is not part of a batch of two or more.
+    public func batchJobs(of job: Job) -> [Job] {
+        guard let batch = job.batch, batch.count > 1 else { return [job] }
+        let first = job.id.number - (batch.index - 1)
+        return (0..<batch.count).compactMap { offset in
+            session.queue[JobID(first + offset)].flatMap { sibling in
+                sibling.batch == BatchPosition(index: offset + 1, count: batch.count) ? sibling : nil
+            }
+        }
+    }
+
+    /// The job whose batch the preview shows as a contact sheet: the selected history image (or the
+    /// one just finished, while the preview follows the queue), when it is part of a batch.
+    public var contactSheetJob: Job? {
+        guard showsContactSheet, let id = shownImage?.job ?? wantedImage, let job = session.queue[id],
+              let batch = job.batch, batch.count > 1 else { return nil }
+        return job
     }
 
     /// Jobs that quitting would leave for later (queued or running).

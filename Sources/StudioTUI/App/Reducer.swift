@@ -16,12 +16,25 @@ public enum Reducer {
             if state.wantedImage == job { state.shownImage = ShownImage(job: job, image: image); state.wantedImage = nil }
             if state.edit.source?.jobID == job { state.edit.sourceImage = image }
             if state.marked.contains(job) { state.markedImages[job] = image }
+            if let loaded = state.session.queue[job], let batch = loaded.batch, batch.count > 1 {
+                // Thumbnails of one batch at a time: the one this image belongs to.
+                let siblings = Set(state.batchJobs(of: loaded).map(\.id))
+                state.sheetImages = state.sheetImages.filter { siblings.contains($0.key) }
+                state.sheetImages[job] = image
+            }
             return []
         case let .sourceLoaded(reference, image, prompt):
             state.edit.source = reference
             state.edit.sourceImage = image
+            state.edit.mask = nil  // a mask fits one source's size
             if let prompt { state.edit.prompt = prompt; state.edit.sourcePrompt = prompt }
             state.status = StatusMessage("source: \(TerminalText.line(reference.path))")
+            return []
+        case let .maskLoaded(mask):
+            state.edit.mask = mask
+            state.edit.mode = .inpaint
+            state.status = StatusMessage("mask \(TerminalText.line(mask.path)) · "
+                                         + String(format: "%.0f%%", mask.coverage * 100) + " of the image is redone")
             return []
         case let .layoutLoaded(layout, path):
             state.layout.load(layout, path: path)
@@ -48,6 +61,12 @@ public enum Reducer {
         case let .pickerItems(items):
             state.pickerItems = items
             state.pickerSelection = 0
+            state.pendingSessionDeletion = nil
+            return []
+        case let .sessionDeleted(id):
+            state.pickerItems.removeAll { $0 == id }
+            state.pickerSelection = min(state.pickerSelection, max(0, state.pickerItems.count - 1))
+            state.status = StatusMessage("deleted session \(TerminalText.line(id)) and its folder")
             return []
         case let .presetApplied(preset):
             state.settings.apply(preset)
@@ -80,7 +99,10 @@ public enum Reducer {
 
     private static func take(_ snapshot: SessionSnapshot, problems: [String], _ state: inout AppState) -> [Effect] {
         let previous = state.session
+        let selected = state.selectedHistoryJob?.id
         state.session = snapshot
+        // New images go on top of the history: the selection stays on the image it was on.
+        if let selected, let row = state.historyRows.firstIndex(where: { $0.id == selected }) { state.historySelection = row }
         var effects: [Effect] = []
         if let problem = problems.last { state.status = StatusMessage(TerminalText.line(problem), isError: true) }
         // A job that just finished while the preview follows the live job: show its image.
@@ -266,6 +288,11 @@ public enum Reducer {
             if case let .regional(layout) = job.kind { state.layout.load(layout, path: nil) }
             state.focus = .prompt
             state.status = StatusMessage("using the prompt and settings of #\(job.id.number) (seed \(job.parameters.seed), fixed)")
+        case .batchPrevious, .batchNext:
+            return stepInBatch(by: action == .batchNext ? 1 : -1, &state)
+        case .toggleContactSheet:
+            state.showsContactSheet.toggle()
+            state.status = StatusMessage(state.showsContactSheet ? "a batch shows as a contact sheet" : "a batch shows one image at a time")
         case .mark:
             guard let job = state.selectedHistoryJob, job.state == .done else { return [] }
             if let index = state.marked.firstIndex(of: job.id) {
@@ -294,10 +321,32 @@ public enum Reducer {
         state.historySelection = max(0, min(rows.count - 1, index))
         let job = rows[state.historySelection]
         state.followsLive = false
-        guard job.state == .done else { state.shownImage = nil; return [] }
-        if state.shownImage?.job == job.id { return [] }
+        // The rest of its batch, for the contact sheet (the images not yet read).
+        let thumbnails: [Effect] = state.batchJobs(of: job).filter {
+            $0.id != job.id && $0.state == .done && state.sheetImages[$0.id] == nil
+        }.map { .loadImage($0.id) }
+        guard job.state == .done else { state.shownImage = nil; state.wantedImage = nil; return thumbnails }
+        if state.shownImage?.job == job.id { return thumbnails }
         state.wantedImage = job.id
-        return [.loadImage(job.id)]
+        return [.loadImage(job.id)] + thumbnails
+    }
+
+    /// Steps to the previous or next image of the selected job's batch (in batch order).
+    private static func stepInBatch(by delta: Int, _ state: inout AppState) -> [Effect] {
+        guard let job = state.selectedHistoryJob else { return [] }
+        let batch = state.batchJobs(of: job)
+        guard batch.count > 1 else {
+            state.status = StatusMessage("#\(job.id.number) is a single image; ←/→ step through a batch's images")
+            return []
+        }
+        guard let index = batch.firstIndex(where: { $0.id == job.id }) else { return [] }
+        let target = batch[(index + delta + batch.count) % batch.count]
+        guard let row = state.historyRows.firstIndex(where: { $0.id == target.id }) else {
+            state.status = StatusMessage("#\(target.id.number) has not finished yet")
+            return []
+        }
+        state.showsContactSheet = true
+        return selectHistory(row, &state)
     }
 
     private static func queuePrompt(_ state: inout AppState) -> [Effect] {
@@ -329,6 +378,7 @@ public enum Reducer {
         state.edit.prompt = job.parameters.prompt
         state.edit.sourcePrompt = job.parameters.prompt
         state.edit.canvas = BoxCanvas()
+        state.edit.mask = nil
         return [.loadImage(job.id)]
     }
 
@@ -379,8 +429,28 @@ public enum Reducer {
         case .shrinkHeight: canvas.resizeSelected(dw: 0, dh: -geometry.rowStep)
         case .baseRatioUp: state.layout.baseRatio = min(1, ((state.layout.baseRatio + 0.05) * 100).rounded() / 100)
         case .baseRatioDown: state.layout.baseRatio = max(0, ((state.layout.baseRatio - 0.05) * 100).rounded() / 100)
+        case .injectStepsUp, .injectStepsDown:
+            // From the value in force (the model's while the layout leaves it open), within the job's steps.
+            let current = state.layout.injectSteps ?? state.layout.modelRegional.injectSteps
+            let steps = state.settings.parameters.steps
+            state.layout.injectSteps = max(0, min(steps, current + (action == .injectStepsUp ? 1 : -1)))
+            if action == .injectStepsUp, current >= steps {
+                state.status = StatusMessage("inject steps stop at the job's \(steps) steps")
+            }
+        case .blockIntervalUp, .blockIntervalDown:
+            let current = state.layout.blockInterval ?? state.layout.modelRegional.blockInterval
+            state.layout.blockInterval = max(1, min(Self.maximumBlockInterval, current + (action == .blockIntervalUp ? 1 : -1)))
+        case .regionalSettingsReset:
+            state.layout.injectSteps = nil
+            state.layout.blockInterval = nil
+            state.status = StatusMessage("inject steps and block interval: the model's")
+        case .editBackgroundPrompt: beginField(.backgroundPrompt, text: state.layout.backgroundPrompt, &state)
         case .strengthUp: state.edit.strength = min(1, ((state.edit.strength + 0.05) * 100).rounded() / 100)
         case .strengthDown: state.edit.strength = max(0.05, ((state.edit.strength - 0.05) * 100).rounded() / 100)
+        case .featherUp, .featherDown:
+            state.edit.feather = max(0, min(Self.maximumFeather, state.edit.feather + (action == .featherUp ? 1 : -1)))
+            if state.edit.mode != .inpaint { state.status = StatusMessage("feather applies to inpaint (m changes the mode)") }
+        case .openMaskFile: beginField(.maskPath, text: state.edit.mask?.path ?? "", &state)
         case .nextEditMode, .previousEditMode:
             let modes = EditMode.allCases
             let index = modes.firstIndex(of: state.edit.mode) ?? 0
@@ -439,11 +509,13 @@ public enum Reducer {
         case .img2img: operation = .img2img(source: source, strength: edit.strength)
         case .variation: operation = .variation(source: source, strength: edit.strength)
         case .inpaint:
-            guard !edit.canvas.boxes.isEmpty else {
-                state.status = StatusMessage("an inpaint needs a mask box: n draws one (or drag with the mouse)", isError: true)
+            guard !edit.canvas.boxes.isEmpty || edit.mask != nil else {
+                state.status = StatusMessage("an inpaint needs a mask: n draws a box (or drag with the mouse), o opens a mask PNG",
+                                             isError: true)
                 return []
             }
-            operation = .inpaint(source: source, boxes: edit.canvas.boxes, mask: nil, strength: edit.strength, feather: 0)
+            operation = .inpaint(source: source, boxes: edit.canvas.boxes, mask: edit.mask?.path, strength: edit.strength,
+                                 feather: edit.feather)
         case .inject:
             operation = .inject(source: source, sourcePrompt: edit.sourcePrompt, targetPrompt: edit.prompt)
         }
@@ -469,8 +541,13 @@ public enum Reducer {
             case let .regionPrompt(index):
                 if state.layout.canvas.prompts.indices.contains(index) { state.layout.canvas.prompts[index] = text }
             case .basePrompt: state.layout.basePrompt = text
+            case .backgroundPrompt: state.layout.backgroundPrompt = text.trimmingCharacters(in: .whitespaces)
             case .editPrompt: state.edit.prompt = text
             case .editSourcePrompt: state.edit.sourcePrompt = text
+            case .negativePrompt:
+                state.settings.parameters.negativePrompt = text.trimmingCharacters(in: .whitespaces)
+                state.status = StatusMessage(text.isEmpty ? "no negative prompt: the unconditional branch is the empty prompt"
+                                                          : "negative prompt set for the next jobs")
             case .layoutSavePath:
                 guard !text.isEmpty else { return [] }
                 let overwrite = state.layout.confirmOverwrite && state.layout.filePath == text
@@ -481,6 +558,18 @@ public enum Reducer {
             case .editSourcePath:
                 guard !text.isEmpty else { return [] }
                 return [.loadSourceFile(path: text)]
+            case .maskPath:
+                guard !text.isEmpty else {
+                    if state.edit.mask != nil { state.status = StatusMessage("no mask file: the boxes alone are the mask") }
+                    state.edit.mask = nil
+                    return []
+                }
+                guard let image = state.edit.sourceImage else {
+                    state.status = StatusMessage("open the source image first (a finished image, or ^O): a mask must be its size",
+                                                 isError: true)
+                    return []
+                }
+                return [.loadMaskFile(path: text, width: image.width, height: image.height)]
             }
             return []
         default:
@@ -492,6 +581,7 @@ public enum Reducer {
     // MARK: - Settings and pickers
 
     private static func settingsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+        if let field = state.field { return fieldKey(key, field: field, &state) }
         guard let action = KeyMap.action(for: key, in: .settings, allowGlobal: false) else {
             if KeyMap.action(for: key, in: .global) == .quit { return requestQuit(&state) }
             return []
@@ -501,13 +591,29 @@ public enum Reducer {
         switch action {
         case .selectPrevious: state.settingField = fields[max(0, index - 1)]
         case .selectNext: state.settingField = fields[min(fields.count - 1, index + 1)]
-        case .increase: adjust(state.settingField, by: 1, &state.settings)
-        case .decrease: adjust(state.settingField, by: -1, &state.settings)
+        case .increase, .decrease:
+            if state.settingField == .negativePrompt {
+                state.status = StatusMessage("⏎ edits the negative prompt (what to steer away from)")
+                return []
+            }
+            adjust(state.settingField, by: action == .increase ? 1 : -1, &state.settings)
+        case .editSetting:
+            if state.settingField == .negativePrompt {
+                beginField(.negativePrompt, text: state.settings.parameters.negativePrompt, &state)
+            } else {
+                state.overlay = nil
+            }
         case .back: state.overlay = nil
         default: break
         }
         return []
     }
+
+    /// The widest inpaint feather the edit panel offers, in pixels.
+    static let maximumFeather = 32
+
+    /// The largest block interval the layout editor offers (regional attention in every n-th block).
+    static let maximumBlockInterval = 32
 
     /// Image sides the settings panel offers (multiples of 16, as the built-in model needs).
     static let sizes = [32, 48, 64, 80, 96, 128]
@@ -534,6 +640,7 @@ public enum Reducer {
             let choices = PreviewChoice.allCases
             let index = choices.firstIndex(of: settings.previews) ?? 0
             settings.previews = choices[(index + (direction > 0 ? 1 : choices.count - 1)) % choices.count]
+        case .negativePrompt: break  // text: edited with ⏎
         }
         settings.parameters = p
     }
@@ -543,7 +650,10 @@ public enum Reducer {
             if KeyMap.action(for: key, in: .global) == .quit { return requestQuit(&state) }
             return []
         }
+        if action != .deleteItem { state.pendingSessionDeletion = nil }
         switch action {
+        case .deleteItem:
+            return deletePickerItem(kind: kind, &state)
         case .selectPrevious: state.pickerSelection = max(0, state.pickerSelection - 1)
         case .selectNext: state.pickerSelection = min(max(0, state.pickerItems.count - 1), state.pickerSelection + 1)
         case .back: state.overlay = nil
@@ -558,6 +668,30 @@ public enum Reducer {
             }
         default: break
         }
+        return []
+    }
+
+    /// d on a session: the first arms, the second deletes; never the open session or "new session".
+    private static func deletePickerItem(kind: PickerKind, _ state: inout AppState) -> [Effect] {
+        guard kind == .sessions else {
+            state.status = StatusMessage("only sessions can be deleted here (presets and themes are files in their folders)")
+            return []
+        }
+        guard state.pickerItems.indices.contains(state.pickerSelection) else { return [] }
+        let item = state.pickerItems[state.pickerSelection]
+        if item == PickerLabels.newSession { return [] }
+        guard item != state.session.id else {
+            state.pendingSessionDeletion = nil
+            state.status = StatusMessage("session \(TerminalText.line(item)) is open: open another one first to delete it", isError: true)
+            return []
+        }
+        if state.pendingSessionDeletion == item {
+            state.pendingSessionDeletion = nil
+            return [.deleteSession(item)]
+        }
+        state.pendingSessionDeletion = item
+        state.status = StatusMessage("d again deletes session \(TerminalText.line(item)) with its journal and images; any other key keeps it",
+                                     isError: true)
         return []
     }
 

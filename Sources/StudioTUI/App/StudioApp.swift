@@ -12,17 +12,21 @@ public final class StudioApp {
         public var themes: ThemeCatalog
         public var presets: PresetCatalog
         public var environment: [String: String]
+        /// The studio's model's defaults, under what a preset leaves open.
+        public var modelDefaults: ModelDefaults
         /// The words of a prompt the model's tokenizer does not know (nil: no check).
         public var unknownWords: ((String) -> [String])?
 
         public init(store: SessionStore, worker: Worker, sessionOptions: SessionOptions, themes: ThemeCatalog,
-                    presets: PresetCatalog, environment: [String: String], unknownWords: ((String) -> [String])?) {
+                    presets: PresetCatalog, environment: [String: String], modelDefaults: ModelDefaults = .builtIn,
+                    unknownWords: ((String) -> [String])?) {
             self.store = store
             self.worker = worker
             self.sessionOptions = sessionOptions
             self.themes = themes
             self.presets = presets
             self.environment = environment
+            self.modelDefaults = modelDefaults
             self.unknownWords = unknownWords
         }
     }
@@ -59,6 +63,7 @@ public final class StudioApp {
         settings.themeName = theme.name
         state = AppState(size: terminal.size, settings: settings, session: Self.snapshot(of: session), themeName: theme.name)
         services.worker.previewChoice = settings.previews
+        state.layout.modelRegional = services.modelDefaults.regional
         for note in session.openingNotes { state.status = StatusMessage(TerminalText.line(note)) }
         if let problem = (services.themes.problems.map(\.description) + services.presets.problems.map(\.description)).first {
             state.status = StatusMessage(TerminalText.line(problem), isError: true)
@@ -140,6 +145,25 @@ public final class StudioApp {
 
     // MARK: - Effects
 
+    /// Reads and checks a mask PNG for a `width × height` source: readable, the same size, some white.
+    static func loadMask(path: String, width: Int, height: Int) throws -> LoadedMask {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let shown = TerminalText.line(path)
+        let image: RGBImage
+        do { image = try PNGFile.read(from: url).image } catch {
+            throw StudioTUIError.badFile("mask \(shown): \(error)")
+        }
+        guard image.width == width, image.height == height else {
+            throw StudioTUIError.badFile("mask \(shown) is \(image.width)×\(image.height); the source is \(width)×\(height): use a mask of the same size")
+        }
+        let mask = MaskImage.mask(from: image)
+        guard let bounds = MaskImage.boundingBox(of: mask) else {
+            throw StudioTUIError.badFile("mask \(shown) has no white pixels: white marks what is redone")
+        }
+        let inside = mask.values.reduce(0) { $0 + Int($1) }
+        return LoadedMask(path: url.standardizedFileURL.path, bounds: bounds, coverage: Double(inside) / Double(width * height))
+    }
+
     private func fail(_ error: Error) {
         dispatch(.message(StatusMessage(TerminalText.line("\(error)"), isError: true)))
     }
@@ -178,6 +202,8 @@ public final class StudioApp {
                 let png = try PNGFile.read(from: url)
                 let prompt = (try? ImageMetadata(contentsOf: url))?.parameters?.prompt
                 dispatch(.sourceLoaded(ImageReference(path: url.standardizedFileURL.path), png.image, prompt: prompt))
+            case let .loadMaskFile(path, width, height):
+                dispatch(.maskLoaded(try Self.loadMask(path: path, width: width, height: height)))
             case let .saveLayout(layout, path, overwrite):
                 let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 do {
@@ -196,7 +222,8 @@ public final class StudioApp {
                 lastDrawn = nil
                 dispatch(.themeChanged(theme.name))
             case let .applyPreset(name):
-                let preset = try services.presets.preset(named: name)
+                let named = try services.presets.preset(named: name)
+                let preset = named.resolved(with: try named.settings.model.map { try ModelDefaults(model: $0) } ?? services.modelDefaults)
                 dispatch(.presetApplied(preset))
                 guard !preset.operations.isEmpty else { return }
                 // A scripted preset queues all its operations at once, as a group, for the prompt typed
@@ -219,6 +246,13 @@ public final class StudioApp {
                 }
                 session = next
                 dispatch(.sessionOpened(snapshot()))
+            case let .deleteSession(id):
+                guard id != session.id else {
+                    dispatch(.message(StatusMessage("session \(TerminalText.line(id)) is open; not deleted", isError: true)))
+                    return
+                }
+                try services.store.removeSession(id)
+                dispatch(.sessionDeleted(id))
             case let .listPicker(kind):
                 let items: [String]
                 switch kind {

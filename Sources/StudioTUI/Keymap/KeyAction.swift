@@ -9,15 +9,20 @@ public enum KeyAction: Hashable, Sendable {
     case selectPrevious, selectNext
     case cancelSelected, moveUp, moveDown, pauseResume, rerun, batch
     case useSettings, mark, focusPrompt
+    case batchPrevious, batchNext, toggleContactSheet
     case back
     // The box canvas (layout editor and inpaint masks).
     case newBox, nextBox, deleteBox, editBoxPrompt, editBasePrompt
     case moveBoxLeft, moveBoxRight, moveBoxUp, moveBoxDown
     case growWidth, shrinkWidth, growHeight, shrinkHeight
     case baseRatioUp, baseRatioDown
+    case editBackgroundPrompt, injectStepsUp, injectStepsDown, blockIntervalUp, blockIntervalDown, regionalSettingsReset
     case saveLayout, openLayout, queueCanvas
     // The edit panel.
     case nextEditMode, previousEditMode, strengthUp, strengthDown, editSourcePrompt, openSourceFile
+    case openMaskFile, featherUp, featherDown
     // Settings.
-    case increase, decrease
+    case increase, decrease, editSetting
+    // Lists.
+    case deleteItem
 }

@@ -65,13 +65,17 @@ public enum KeyMap {
         KeyBinding([.character("r")], .history, .rerun, "run the selected job again (same seed)", keyLine: true),
         KeyBinding([.character("b")], .history, .batch, "run it over the next 4 seeds", keyLine: true),
         KeyBinding([.character("u"), .enter], .history, .useSettings, "use its prompt and settings", keyLine: true),
+        KeyBinding([.left, .character("h")], .history, .batchPrevious, "previous image of its batch (contact sheet)"),
+        KeyBinding([.right, .character("l")], .history, .batchNext, "next image of its batch (contact sheet)", keyLine: true),
+        KeyBinding([.character("g")], .history, .toggleContactSheet, "a batch as a contact sheet, or one image at a time"),
         KeyBinding([.character("m"), .character(" ")], .history, .mark, "mark for side-by-side compare (two)", keyLine: true),
         KeyBinding([.escape, .character("i")], .history, .focusPrompt, "back to the prompt"),
         KeyBinding([.up, .character("k")], .settings, .selectPrevious, "previous setting"),
         KeyBinding([.down, .character("j")], .settings, .selectNext, "next setting"),
         KeyBinding([.right, .character("+"), .character("l")], .settings, .increase, "increase / next choice", keyLine: true),
         KeyBinding([.left, .character("-"), .character("h")], .settings, .decrease, "decrease / previous choice", keyLine: true),
-        KeyBinding([.escape, .enter, .ctrl("s")], .settings, .back, "close", keyLine: true),
+        KeyBinding([.enter], .settings, .editSetting, "edit the negative prompt (on its row); on the others, close", keyLine: true),
+        KeyBinding([.escape, .ctrl("s")], .settings, .back, "close", keyLine: true),
         KeyBinding([.character("n")], .layout, .newBox, "new region", keyLine: true),
         KeyBinding([.tab], .layout, .nextBox, "next region"),
         KeyBinding([.left], .layout, .moveBoxLeft, "move the region left"),
@@ -86,6 +90,12 @@ public enum KeyMap {
         KeyBinding([.character("b")], .layout, .editBasePrompt, "edit the base prompt"),
         KeyBinding([.character("]")], .layout, .baseRatioUp, "base ratio +0.05"),
         KeyBinding([.character("[")], .layout, .baseRatioDown, "base ratio −0.05"),
+        KeyBinding([.character("B")], .layout, .editBackgroundPrompt, "edit the background prompt (where no region is)"),
+        KeyBinding([.character("i")], .layout, .injectStepsUp, "regional steps +1 (inject steps)"),
+        KeyBinding([.character("I")], .layout, .injectStepsDown, "regional steps −1"),
+        KeyBinding([.character("v")], .layout, .blockIntervalUp, "block interval +1 (regional attention every n-th block)"),
+        KeyBinding([.character("V")], .layout, .blockIntervalDown, "block interval −1"),
+        KeyBinding([.character("=")], .layout, .regionalSettingsReset, "inject steps and block interval back to the model's"),
         KeyBinding([.delete, .character("d")], .layout, .deleteBox, "delete the region (twice to confirm)", keyLine: true),
         KeyBinding([.ctrl("w")], .layout, .saveLayout, "save the layout to a file", keyLine: true),
         KeyBinding([.ctrl("o")], .layout, .openLayout, "open a layout file", keyLine: true),
@@ -109,11 +119,16 @@ public enum KeyMap {
         KeyBinding([.enter], .edit, .editBoxPrompt, "edit the prompt (target prompt for inject)", keyLine: true),
         KeyBinding([.character("s")], .edit, .editSourcePrompt, "edit the source prompt (inject)"),
         KeyBinding([.ctrl("o")], .edit, .openSourceFile, "open a PNG file as the source"),
+        KeyBinding([.character("o")], .edit, .openMaskFile, "inpaint mask: a PNG of the source's size, white = redo (empty path: none)"),
+        KeyBinding([.character("f")], .edit, .featherUp, "inpaint feather +1 pixel"),
+        KeyBinding([.character("F")], .edit, .featherDown, "inpaint feather −1 pixel"),
         KeyBinding([.character("q")], .edit, .queueCanvas, "queue the edit", keyLine: true),
         KeyBinding([.escape], .edit, .back, "back", keyLine: true),
         KeyBinding([.up, .character("k")], .picker, .selectPrevious, "previous"),
         KeyBinding([.down, .character("j")], .picker, .selectNext, "next"),
         KeyBinding([.enter], .picker, .useSettings, "choose", keyLine: true),
+        KeyBinding([.character("d"), .delete], .picker, .deleteItem, "delete the selected session (twice to confirm; not the open one)",
+                   keyLine: true),
         KeyBinding([.escape], .picker, .back, "close", keyLine: true),
     ]
 
@@ -151,12 +166,14 @@ public enum KeyMap {
         case .batch: return "batch ×4"
         case .useSettings: return "use"
         case .mark: return "compare"
+        case .batchNext: return "batch step"
         case .increase: return "more"
         case .decrease: return "less"
         case .back: return "back"
+        case .editSetting: return "edit text"
         case .newBox: return "new"
         case .editBoxPrompt: return "prompt"
-        case .deleteBox: return "delete"
+        case .deleteBox, .deleteItem: return "delete"
         case .saveLayout: return "save"
         case .openLayout: return "open"
         case .queueCanvas: return "queue"

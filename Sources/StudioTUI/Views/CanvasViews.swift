@@ -32,7 +32,8 @@ enum LayoutEditorView {
     static func draw(_ state: AppState, layout: ScreenLayout, into screen: inout ScreenBuffer, context: RenderContext) {
         let editor = state.layout
         let canvasPane = layout.preview
-        screen.box(canvasPane, title: "Layout · base ratio \(String(format: "%.2f", editor.baseRatio)) · \(editor.canvas.boxes.count) regions",
+        let count = editor.canvas.boxes.count
+        screen.box(canvasPane, title: "Layout · base ratio \(String(format: "%.2f", editor.baseRatio)) · \(count) region\(count == 1 ? "" : "s")",
                    focused: true, context: context)
         let geometry = Reducer.canvasGeometry(state)
         let backdrop = state.shownImage?.image ?? state.session.preview
@@ -47,7 +48,12 @@ enum LayoutEditorView {
                        column: inner.left + 7, row: row, width: inner.width - 8,
                        style: context.style(editor.basePrompt.isEmpty ? .muted : .text))
         row += 1
-        for (index, box) in editor.canvas.boxes.enumerated() where row < inner.bottom - 2 {
+        screen.write("back ", column: inner.left + 1, row: row, style: context.style(.accent))
+        screen.clipped(editor.backgroundPrompt.isEmpty ? "(B sets a background prompt)" : TerminalText.line(editor.backgroundPrompt),
+                       column: inner.left + 7, row: row, width: inner.width - 8,
+                       style: context.style(editor.backgroundPrompt.isEmpty ? .muted : .text))
+        row += 1
+        for (index, box) in editor.canvas.boxes.enumerated() where row < inner.bottom - 3 {
             let selected = index == editor.canvas.selected
             let marker = selected ? "▸" : " "
             var column = screen.write("\(marker) \(index + 1)".padding(toLength: 5, withPad: " ", startingAt: 0), column: inner.left + 1,
@@ -65,12 +71,23 @@ enum LayoutEditorView {
             screen.clipped("n adds a region · or drag on the canvas", column: inner.left + 1, row: row, width: inner.width - 2,
                            style: context.style(.muted))
         }
+        screen.clipped(LayoutEditorView.methodLine(editor), column: inner.left + 1, row: inner.bottom - 3, width: inner.width - 2,
+                       style: context.style(.text))
         if editor.canvas.pendingDelete {
             screen.clipped("del again deletes region \((editor.canvas.selected ?? 0) + 1)", column: inner.left + 1,
                            row: inner.bottom - 2, width: inner.width - 2, style: context.style(.warning, attributes: .bold))
         }
         screen.clipped("arrows move · ⇧arrows resize · [ ] base ratio · q queues", column: inner.left + 1, row: inner.bottom - 1,
                        width: inner.width - 2, style: context.style(.muted))
+    }
+}
+
+extension LayoutEditorView {
+    /// `inject steps 8 (model's) · block interval 2`: the method's settings, and which the model decides.
+    static func methodLine(_ editor: LayoutEditorState) -> String {
+        func value(_ own: Int?, _ model: Int) -> String { own.map(String.init) ?? "\(model) (model's)" }
+        return "inject steps \(value(editor.injectSteps, editor.modelRegional.injectSteps)) · block interval "
+            + "\(value(editor.blockInterval, editor.modelRegional.blockInterval)) · i/I v/V ="
     }
 }
 
@@ -84,6 +101,16 @@ enum EditPanelView {
         if edit.sourceImage != nil || !edit.canvas.boxes.isEmpty {
             CanvasView.draw(edit.canvas, image: edit.sourceImage, geometry: geometry, label: { "mask \($0 + 1)" },
                             into: &screen, context: context)
+            if let mask = edit.mask, edit.mode == .inpaint {
+                // The mask file's white area, by the box around it (dashed in spirit: the accent colour).
+                let cells = geometry.cells(of: mask.bounds)
+                let style = context.style(.accent, attributes: .bold)
+                if cells.width >= 2, cells.height >= 2 {
+                    screen.box(cells, title: "", focused: false, context: context, style: style)
+                }
+                screen.clipped("mask file", column: cells.left + 1, row: cells.top + (cells.height >= 2 ? 1 : 0),
+                               width: max(1, cells.width - 2), style: style)
+            }
         } else {
             PreviewView.centered("pick a finished image in the history, or ^O opens a PNG", in: layout.preview.inner, into: &screen,
                                  style: context.style(.muted))
@@ -113,20 +140,30 @@ enum EditPanelView {
             row += 1
         }
         if edit.mode == .inpaint {
+            screen.write("feather \(edit.feather) px  (f F)", column: inner.left + 1, row: row, style: context.style(.text))
+            row += 1
+            screen.write("mask    ", column: inner.left + 1, row: row, style: context.style(.muted))
+            let maskText = edit.mask.map { TerminalText.line($0.path) + String(format: " · %.0f%%", $0.coverage * 100) }
+                ?? "none (o opens a PNG)"
+            screen.clipped(maskText, column: inner.left + 9, row: row, width: inner.width - 10,
+                           style: context.style(edit.mask == nil ? .muted : .text))
+            row += 1
             for (index, box) in edit.canvas.boxes.enumerated() where row < inner.bottom - 2 {
                 let marker = index == edit.canvas.selected ? "▸" : " "
                 screen.write("\(marker) box \(index + 1): \(box.description)", column: inner.left + 1, row: row,
                              style: context.region(index + 1))
                 row += 1
             }
-            if edit.canvas.boxes.isEmpty {
+            if edit.canvas.boxes.isEmpty, edit.mask == nil {
                 screen.write("n adds a mask box · or drag on the image", column: inner.left + 1, row: row, style: context.style(.muted))
             }
         }
         let p = state.settings.parameters
         screen.clipped("seed \(p.seed) · steps \(p.steps) · cfg \(String(format: "%.1f", p.guidance))", column: inner.left + 1,
                        row: inner.bottom - 2, width: inner.width - 2, style: context.style(.muted))
-        screen.clipped("m mode · ⏎ prompt · s source prompt · q queues", column: inner.left + 1, row: inner.bottom - 1,
+        let hint = edit.mode == .inpaint ? "m mode · ⏎ prompt · n box · o mask PNG · q queues"
+            : "m mode · ⏎ prompt · s source prompt · q queues"
+        screen.clipped(hint, column: inner.left + 1, row: inner.bottom - 1,
                        width: inner.width - 2, style: context.style(.muted))
     }
 }

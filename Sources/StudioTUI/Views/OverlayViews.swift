@@ -75,6 +75,7 @@ enum SettingsView {
         case .size: return "\(p.width)×\(p.height)"
         case .count: return settings.count == 1 ? "1 image" : "\(settings.count) images over seeds"
         case .previews: return settings.previews.displayName
+        case .negativePrompt: return p.negativePrompt.isEmpty ? "none (⏎ edits)" : TerminalText.line(p.negativePrompt)
         }
     }
 }
@@ -83,7 +84,8 @@ enum SettingsView {
 enum PickerView {
     static func draw(_ state: AppState, kind: PickerKind, into screen: inout ScreenBuffer, context: RenderContext) {
         let rect = OverlayFrame.rect(width: 60, height: min(state.size.rows - 4, max(6, state.pickerItems.count + 4)), in: state.size)
-        OverlayFrame.open(rect, title: "\(kind.rawValue.capitalized) · ⏎ choose · esc close", into: &screen, context: context)
+        let delete = kind == .sessions ? " · d delete" : ""
+        OverlayFrame.open(rect, title: "\(kind.rawValue.capitalized) · ⏎ choose\(delete) · esc close", into: &screen, context: context)
         let inner = rect.inner
         if state.pickerItems.isEmpty {
             screen.write("nothing to choose from", column: inner.left + 1, row: inner.top, style: context.style(.muted))
@@ -95,7 +97,14 @@ enum PickerView {
             let selected = index == state.pickerSelection
             let style = selected ? context.selected(.text) : context.style(.text)
             if selected { screen.fill(Rect(left: inner.left, top: row, width: inner.width, height: 1), style: style) }
-            screen.clipped(TerminalText.line(item), column: inner.left + 1, row: row, width: inner.width - 2, style: style)
+            var text = TerminalText.line(item)
+            if kind == .sessions, item == state.session.id { text += "  · open" }
+            screen.clipped(text, column: inner.left + 1, row: row, width: inner.width - 2, style: style)
+            if kind == .sessions, item == state.pendingSessionDeletion {
+                let warning = " d again deletes it "
+                screen.write(warning, column: max(inner.left + 1, inner.right - CharacterWidth.of(warning) - 1), row: row,
+                             style: context.style(.warning, attributes: .bold))
+            }
         }
     }
 }

@@ -97,6 +97,10 @@ enum PreviewView {
             }
             return
         }
+        if !state.followsLive || session.queue.running == nil, let job = state.contactSheetJob {
+            ContactSheetView.draw(state, job: job, in: rect, into: &screen, context: context)
+            return
+        }
         if !state.followsLive || session.queue.running == nil, let shown = state.shownImage, let job = session.queue[shown.job] {
             screen.box(rect, title: "#\(job.id.number) · \(job.kind.summary)", focused: focused, context: context)
             let inner = rect.inner
@@ -267,11 +271,14 @@ enum PromptView {
         switch field {
         case let .regionPrompt(index): return "Region \(index + 1) prompt · ⏎ done · esc cancel"
         case .basePrompt: return "Base prompt · ⏎ done · esc cancel"
+        case .backgroundPrompt: return "Background prompt (where no region is; empty: the base prompt) · ⏎ done · esc cancel"
         case .layoutSavePath: return "Save layout to (TOML file) · ⏎ save · esc cancel"
         case .layoutOpenPath: return "Open layout file · ⏎ open · esc cancel"
         case .editPrompt: return "Edit prompt · ⏎ done · esc cancel"
         case .editSourcePrompt: return "Source prompt (inject) · ⏎ done · esc cancel"
         case .editSourcePath: return "Source PNG file · ⏎ open · esc cancel"
+        case .maskPath: return "Mask PNG (the source's size; white = redo; empty: none) · ⏎ open · esc cancel"
+        case .negativePrompt: return "Negative prompt (what to steer away from; empty: none) · ⏎ done · esc cancel"
         }
     }
 
