@@ -41,7 +41,7 @@ final class StudioAppTests: XCTestCase {
         XCTAssertEqual(app.state.settings.previews, .auto)
         XCTAssertEqual(worker.previewChoice, .auto)
         keys([.ctrl("s")])
-        keys(Array(repeating: .down, count: SettingField.allCases.count))
+        for _ in SettingField.allCases where app.state.settingField != .previews { keys([.down]) }
         XCTAssertEqual(app.state.settingField, .previews)
         keys([.right])
         XCTAssertEqual(app.state.settings.previews, .exact, "auto → exact (wraps around)")
