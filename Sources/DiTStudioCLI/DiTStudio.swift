@@ -1,6 +1,7 @@
 import ArgumentParser
 import DiTEngine
 import Foundation
+import StudioCore
 
 /// `dit-studio`: the root command. Thin: each subcommand lives in its own file.
 @main
@@ -23,11 +24,20 @@ struct DiTStudio: ParsableCommand {
     static func main() {
         // OpenBLAS's kernel choice may re-initialise the library through the environment: do it here,
         // on the main thread before any other thread exists, rather than at the first model load.
+        StartupTimings.start()
         BLAS.selectKernelsForThisCPU()
+        // One BLAS thread per free core unless told otherwise (BLASThreadPolicy says why);
+        // a command's --threads sets its own afterwards.
+        if let threads = BLASThreadPolicy.threads(environment: ProcessInfo.processInfo.environment,
+                                                  cores: ProcessInfo.processInfo.activeProcessorCount,
+                                                  load: .current()) {
+            BLAS.setThreads(threads)
+        }
         ProcessSignals.installAtStartUp()
         var command: ParsableCommand
         do {
             command = try parseAsRoot()
+            StartupTimings.mark("arguments parsed (\(BLAS.threads) BLAS thread(s))")
         } catch {
             // Parsing and validate(): help, version, or a command-line mistake.
             let code = exitCode(for: error)

@@ -50,6 +50,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Image size WxH in pixels, each side 1–8192 and fitting the model (default: the model's studio.json, else its sample size).")
     var size: ImageSizeOption?
 
+    @Option(parsing: .unconditional, help: "BLAS threads, 1–1024 (default: $DIT_STUDIO_THREADS, else OPENBLAS_NUM_THREADS, else one per core that no other process is using).")
+    var threads: Int?
+
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Make an image again from the metadata of a PNG this studio (or an A1111-style tool) wrote; options given here override the image's.",
@@ -71,6 +74,9 @@ struct GenerateCommand: ParsableCommand {
         if let size, let problem = GenerateParameters.sideProblem(width: size.width, height: size.height) {
             throw ValidationError("--size \(problem)")
         }
+        if let threads, !(1...1024).contains(threads) {
+            throw ValidationError("--threads must be between 1 and 1024 (got \(threads))")
+        }
         if let from { try validateExistingFile(from, flag: "--from", expected: "a PNG image") }
         if let model { try validateModelDirectory(model) }
         try output.validate()
@@ -78,6 +84,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         ProcessSignals.stopGracefully()
+        if let threads { BLAS.setThreads(threads) }
         var (plan, kind) = try startingPlan()
         if let layout = try regional.makeLayout(basePrompt: prompt, warn: { Console.error("warning: \($0)") }) {
             kind = .regional(layout)
@@ -89,12 +96,14 @@ struct GenerateCommand: ParsableCommand {
         try plan.check { try $0.validate() }
         let geometry = try ImageGeometry(modelDirectory: modelURL)
         try plan.check { try geometry.validate(width: $0.width, height: $0.height) }
+        StartupTimings.mark("plan and model configs read")
 
         let engine = DiTGenerationEngine()
         engine.onWarnings = { warnings in
             for warning in warnings { Console.error("warning: \(warning)") }
         }
         let description = try engine.loadModel(at: plan.parameters.model)
+        StartupTimings.mark("model loaded")
         try plan.check { try $0.validate(for: description) }
         let parameters = plan.parameters
         if ProcessSignals.stopRequested { throw ProcessSignals.interrupted(detail: "no image was written") }
@@ -106,9 +115,11 @@ struct GenerateCommand: ParsableCommand {
             engineJob = try EngineJob(kind: kind, parameters: parameters, directory: URL(fileURLWithPath: "."))
         } catch { throw CLIError.badInput("\(error)") }
         let result = try engine.generate(engineJob, onStep: { step, _ in
+            if step.index <= 2 || step.index == step.total { StartupTimings.mark("step \(step.index) of \(step.total) done") }
             progress.update(completed: step.index)
             return ProcessSignals.stopRequested ? .stop : .continue
         })
+        StartupTimings.mark("image decoded")
         progress.finish()
         // A stop signal ends the run at a step boundary; nothing is written then.
         guard case let .finished(image) = result, !ProcessSignals.stopRequested else {
@@ -118,6 +129,7 @@ struct GenerateCommand: ParsableCommand {
         let provenance = ImageProvenance(session: nil, jobID: nil, kind: kind, parameters: parameters,
                                          seedPolicy: .fixed, model: description, createdAt: Timestamp.now())
         let path = try output.save(image, chunks: try ImageMetadata.textChunks(for: provenance), seed: parameters.seed)
+        StartupTimings.mark("PNG written")
         print(path)
     }
 

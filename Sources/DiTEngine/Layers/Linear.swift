@@ -3,15 +3,11 @@
 /// The products use a transposed copy of the weight (`[in, out]`), so every call is a plain
 /// no-transpose `sgemm`: OpenBLAS is markedly slower on `A·Bᵀ` for the few-row products of adaLN
 /// modulations (2 rows: ~5× here) and for per-item attention projections (64 rows: ~1.7×), and no
-/// faster for the rest. The torch-layout `weight` is kept too, only to build fused layers from
-/// several (`stacked`, the VAE's q/k/v); that doubles linear-weight memory — small for the models
-/// shipped today, but ~2× the weights for a large model: dropping it after loading is a known
-/// improvement for the speed/memory issue.
+/// faster for the rest. Only that copy is kept (loaded transposed straight from the file); the
+/// torch-layout `weight` is rebuilt on demand for the rare callers that want it.
 /// One `sgemm` covers all rows (tokens of every batch item at once); the row-strided entry point
 /// lets attention read and write column blocks of a joint buffer without copies.
 public struct Linear: Sendable {
-    /// `[outFeatures, inFeatures]`, torch layout.
-    public let weight: Tensor
     /// `[inFeatures, outFeatures]`: Wᵀ, what the products use.
     public let transposedWeight: Tensor
     /// `[outFeatures]`, or nil for a layer without bias.
@@ -20,18 +16,28 @@ public struct Linear: Sendable {
     public var inFeatures: Int { transposedWeight.shape[0] }
     public var outFeatures: Int { transposedWeight.shape[1] }
 
+    /// `[outFeatures, inFeatures]`, torch layout (a transposed copy, made on each call).
+    public var weight: Tensor { Linear.transpose(transposedWeight) }
+
     /// A layer from a torch-layout weight `[out, in]`.
     public init(weight: Tensor, bias: Tensor?) {
         precondition(weight.rank == 2, "Linear weight must be [out, in], got \(weight.shape)")
-        precondition(bias == nil || bias!.shape == [weight.shape[0]], "Linear bias \(bias!.shape) vs weight \(weight.shape)")
-        self.weight = weight
-        self.transposedWeight = Linear.transpose(weight)
+        self.init(transposedWeight: Linear.transpose(weight), bias: bias)
+    }
+
+    /// A layer from Wᵀ `[in, out]`.
+    init(transposedWeight: Tensor, bias: Tensor?) {
+        precondition(transposedWeight.rank == 2, "Linear Wᵀ must be [in, out], got \(transposedWeight.shape)")
+        precondition(bias == nil || bias!.shape == [transposedWeight.shape[1]],
+                     "Linear bias \(bias!.shape) vs weight [\(transposedWeight.shape[1]), \(transposedWeight.shape[0])]")
+        self.transposedWeight = transposedWeight
         self.bias = bias
     }
 
-    /// Loads `<scope>weight` `[out, in]` and, when `bias` is true, `<scope>bias` `[out]`.
+    /// Loads `<scope>weight` `[out, in]` (transposed as it is read) and, when `bias` is true,
+    /// `<scope>bias` `[out]`.
     public init(_ scope: WeightScope, inFeatures: Int, outFeatures: Int, bias: Bool = true) throws {
-        self.init(weight: try scope.tensor("weight", shape: [outFeatures, inFeatures]),
+        self.init(transposedWeight: try scope.transposedMatrix("weight", shape: [outFeatures, inFeatures]),
                   bias: bias ? try scope.tensor("bias", shape: [outFeatures]) : nil)
     }
 
@@ -42,7 +48,19 @@ public struct Linear: Sendable {
                      "stacked Linear layers must share their input size")
         let hasBias = layers.allSatisfy { $0.bias != nil }
         precondition(hasBias || layers.allSatisfy { $0.bias == nil }, "stacked Linear layers must all have bias or none")
-        return Linear(weight: Tensor.concatenate(layers.map(\.weight)),
+        // Wᵀ of the stack: each input row holds every layer's outputs side by side.
+        let rows = layers[0].inFeatures, total = layers.reduce(0) { $0 + $1.outFeatures }
+        let stackedWeight = Tensor(shape: [rows, total]) { out in
+            var column = 0
+            for layer in layers {
+                let width = layer.outFeatures, source = layer.transposedWeight.readPointer
+                for row in 0..<rows {
+                    (out.baseAddress! + row * total + column).initialize(from: source + row * width, count: width)
+                }
+                column += width
+            }
+        }
+        return Linear(transposedWeight: stackedWeight,
                       bias: hasBias ? Tensor.concatenate(layers.map { $0.bias! }) : nil)
     }
 

@@ -139,7 +139,7 @@ public final class CLIPTextEncoder: @unchecked Sendable {
         }
         finalLayerNorm = try LayerNorm(model.child("final_layer_norm"), dimension: dim, eps: config.layerNormEps)
         projection = config.withProjection
-            ? Linear(weight: try weights.root.tensor("text_projection.weight", shape: [config.projectionDim, dim]), bias: nil)
+            ? Linear(transposedWeight: try weights.root.transposedMatrix("text_projection.weight", shape: [config.projectionDim, dim]), bias: nil)
             : nil
         // Saved by some older exports; the engine uses positions 0..<L, as transformers does.
         weights.allowUnused((usesPrefix ? "text_model." : "") + "embeddings.position_ids")

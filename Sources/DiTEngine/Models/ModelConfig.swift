@@ -27,7 +27,7 @@ public struct ModelConfig: Sendable {
         guard data.withUnsafeBytes({ JSONValue.nestingDepth(of: $0) }) <= 16 else {
             throw EngineError.invalidFile(url ?? URL(fileURLWithPath: name), reason: "nests arrays or objects more than 16 levels deep")
         }
-        do { decoded = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+        do { decoded = try JSONValue.parse(data) } catch {
             throw EngineError.invalidFile(url ?? URL(fileURLWithPath: name), reason: "not valid JSON (\(error.localizedDescription))")
         }
         guard case .object(let object) = decoded else {

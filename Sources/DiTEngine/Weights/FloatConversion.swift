@@ -4,12 +4,18 @@
 /// widening is a shift; narrowing rounds to nearest, ties to even, as PyTorch does, and keeps NaN
 /// a (quiet) NaN.
 public enum FloatConversion {
-    /// Float32 value of every F16 bit pattern, built on first use: a table read is faster than
-    /// converting element by element on CPUs without F16C in the build.
-    static let float16Table: [Float] = (0...UInt16.max).map { Float(Float16(bitPattern: $0)) }
-
+    /// The Float32 of an F16 bit pattern, exactly as `Float(Float16(bitPattern:))` (checked over
+    /// all 65 536 patterns in the tests), but branch-free so that `decode`'s loop vectorises (a
+    /// 65 536-entry table, the former way, is ~3× slower and costs its own start-up): the magnitude
+    /// bits moved into a Float's place and scaled by 2¹¹² give every normal and subnormal value
+    /// exactly; infinities and NaNs get the all-ones exponent (NaNs quieted, payload kept).
     @inline(__always)
-    public static func float(fromFloat16Bits bits: UInt16) -> Float { float16Table[Int(bits)] }
+    public static func float(fromFloat16Bits bits: UInt16) -> Float {
+        let magnitude = UInt32(bits & 0x7FFF), sign = UInt32(bits & 0x8000) << 16
+        let scaled = (Float(bitPattern: magnitude << 13) * 0x1p112).bitPattern
+        let special = (magnitude << 13) | 0x7F80_0000 | (magnitude > 0x7C00 ? 0x0040_0000 : 0)
+        return Float(bitPattern: (magnitude >= 0x7C00 ? special : scaled) | sign)
+    }
 
     /// Round to nearest even; too large → ±infinity; NaN → NaN.
     @inline(__always)
@@ -41,10 +47,16 @@ public enum FloatConversion {
             for i in 0..<count { target[i] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }
             #endif
         case .f16:
-            float16Table.withUnsafeBufferPointer { table in
-                for i in 0..<count {
-                    target[i] = table[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))]
-                }
+            #if _endian(little)
+            if Int(bitPattern: source) % 2 == 0 {
+                // Aligned (always, in a well-formed file): a typed loop the compiler vectorises.
+                let halves = source.assumingMemoryBound(to: UInt16.self)
+                for i in 0..<count { target[i] = float(fromFloat16Bits: halves[i]) }
+                return
+            }
+            #endif
+            for i in 0..<count {
+                target[i] = float(fromFloat16Bits: UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
             }
         case .bf16:
             for i in 0..<count {

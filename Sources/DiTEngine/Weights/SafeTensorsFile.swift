@@ -48,17 +48,30 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// The tensor's values converted to Float32, row-major. Every dtype converts (integers and
     /// booleans by value); weights are F32, F16 or BF16.
     public func floats(_ name: String) throws -> [Float] {
+        let count = try elementCount(name)
+        return try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try decode(name, into: buffer)
+            initialized = count
+        }
+    }
+
+    /// Converts the tensor's values to Float32 straight into `target`, which must hold exactly its
+    /// element count (so weights land in their final storage with one pass over the mapped bytes).
+    public func decode(_ name: String, into target: UnsafeMutableBufferPointer<Float>) throws {
         guard let info = tensors[name] else {
             throw SafeTensorsError.tensorNotFound(path: url.path, name: name)
         }
-        let count = info.elementCount
+        precondition(target.count == info.elementCount, "decode '\(name)': \(target.count) floats for \(info.elementCount) elements")
+        guard let base = target.baseAddress else { return }
         let source = mapping.bytes.baseAddress! + dataStart + info.byteRange.lowerBound
-        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let target = buffer.baseAddress {
-                FloatConversion.decode(source, dtype: info.dtype, count: count, into: target)
-            }
-            initialized = count
+        FloatConversion.decode(source, dtype: info.dtype, count: info.elementCount, into: base)
+    }
+
+    private func elementCount(_ name: String) throws -> Int {
+        guard let info = tensors[name] else {
+            throw SafeTensorsError.tensorNotFound(path: url.path, name: name)
         }
+        return info.elementCount
     }
 
     /// The tensor's raw little-endian bytes, valid while `body` runs (for zero-copy consumers).

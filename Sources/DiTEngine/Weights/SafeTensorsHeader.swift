@@ -21,7 +21,7 @@ struct SafeTensorsHeader {
         }
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: Data(json))
+            root = try JSONValue.parse(json)
         } catch {
             throw SafeTensorsError.invalidHeader(path: path, reason: "the header is not valid JSON")
         }

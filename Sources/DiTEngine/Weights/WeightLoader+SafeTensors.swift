@@ -17,11 +17,21 @@ public struct SafeTensorsWeightSource: WeightSource {
     public func shape(of name: String) -> [Int]? { file.info(name)?.shape }
 
     public func floatValues(of name: String) throws -> [Float] {
+        try checkFloat(name)
+        return try file.floats(name)
+    }
+
+    public func decode(_ name: String, into target: UnsafeMutableBufferPointer<Float>) throws {
+        try checkFloat(name)
+        try file.decode(name, into: target)
+    }
+
+    private func checkFloat(_ name: String) throws {
         guard let info = file.info(name) else {
             throw EngineError.missingTensor(file: sourceName, name: name, expectedShape: [])
         }
         switch info.dtype {
-        case .f32, .f16, .bf16, .f64: return try file.floats(name)
+        case .f32, .f16, .bf16, .f64: return
         default: throw EngineError.unsupportedDType(file: sourceName, name: name, dtype: info.dtype.rawValue)
         }
     }

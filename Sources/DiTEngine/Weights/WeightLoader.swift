@@ -8,6 +8,17 @@ public protocol WeightSource {
     func shape(of name: String) -> [Int]?
     /// The values of `name` as Float32 in row-major order (converting F16/BF16).
     func floatValues(of name: String) throws -> [Float]
+    /// The values of `name` as Float32 written into `target` (exactly its element count).
+    func decode(_ name: String, into target: UnsafeMutableBufferPointer<Float>) throws
+}
+
+extension WeightSource {
+    /// Through `floatValues` (sources that can write in place do so instead).
+    public func decode(_ name: String, into target: UnsafeMutableBufferPointer<Float>) throws {
+        let values = try floatValues(of: name)
+        precondition(values.count == target.count, "decode '\(name)': \(target.count) floats for \(values.count) values")
+        _ = target.initialize(from: values)
+    }
 }
 
 /// Loads a model's weights by name, checking each shape against what the config implies, and
@@ -21,6 +32,8 @@ public final class WeightLoader {
     private var used: Set<String> = []
     /// Names that may be present without being used (e.g. buffers the engine recomputes).
     private var ignorable: Set<String> = []
+    /// Reused for the stored layout of matrices loaded transposed.
+    private var scratch: [Float] = []
 
     public init(source: any WeightSource) {
         self.source = source
@@ -36,18 +49,41 @@ public final class WeightLoader {
 
     /// The tensor `name` (a full name), which must have exactly `shape`.
     public func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        try checkShape(name, shape: shape)
+        // Decoded straight into the tensor's storage: no intermediate array, no zero fill.
+        let tensor = try Tensor(shape: shape) { try source.decode(name, into: $0) }
+        used.insert(name)
+        return tensor
+    }
+
+    /// The matrix `name` stored `[rows, columns]` (exactly `shape`), returned transposed
+    /// `[columns, rows]`: for layers that multiply by Wᵀ and keep only that copy.
+    public func transposedMatrix(_ name: String, shape: [Int]) throws -> Tensor {
+        precondition(shape.count == 2, "transposedMatrix needs a rank-2 shape, got \(shape)")
+        try checkShape(name, shape: shape)
+        let (rows, columns) = (shape[0], shape[1])
+        let count = rows * columns
+        if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
+        let result = try scratch.withUnsafeMutableBufferPointer { buffer in
+            let stored = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+            try source.decode(name, into: stored)
+            return Tensor(shape: [columns, rows]) { out in
+                guard let from = stored.baseAddress, let to = out.baseAddress else { return }
+                BLAS.transpose(rows: rows, columns: columns, source: from, target: to)
+            }
+        }
+        used.insert(name)
+        return result
+    }
+
+    /// Throws unless `name` exists with exactly `shape`.
+    private func checkShape(_ name: String, shape: [Int]) throws {
         guard let actual = source.shape(of: name) else {
             throw EngineError.missingTensor(file: source.sourceName, name: name, expectedShape: shape)
         }
         guard actual == shape else {
             throw EngineError.shapeMismatch(file: source.sourceName, name: name, expected: shape, actual: actual)
         }
-        let values = try source.floatValues(of: name)
-        guard values.count == Tensor.elementCount(shape) else {
-            throw EngineError.shapeMismatch(file: source.sourceName, name: name, expected: shape, actual: actual)
-        }
-        used.insert(name)
-        return Tensor(shape: shape, values: values)
     }
 
     /// Marks `name` as allowed to stay unused.
@@ -83,6 +119,11 @@ public struct WeightScope {
     /// The tensor `<prefix><name>`, which must have exactly `shape`.
     public func tensor(_ name: String, shape: [Int]) throws -> Tensor {
         try loader.tensor(prefix + name, shape: shape)
+    }
+
+    /// The matrix `<prefix><name>` stored as `shape` `[rows, columns]`, returned transposed.
+    public func transposedMatrix(_ name: String, shape: [Int]) throws -> Tensor {
+        try loader.transposedMatrix(prefix + name, shape: shape)
     }
 
     /// Whether `<prefix><name>` exists.
