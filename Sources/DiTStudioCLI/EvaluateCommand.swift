@@ -41,6 +41,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Timestep shift (default: the model's studio.json, else its scheduler config, else 3).")
     var shift: Double?
 
+    @Option(help: CacheOption.help)
+    var cache: CacheOption = .off
+
     @Option(help: "Write one JSON line per caption (the fields of Training/evaluate.py --records).", completion: .file())
     var records: String?
 
@@ -119,13 +122,27 @@ struct EvaluateCommand: ParsableCommand {
             defaults.shift = try defaults.shift ?? ModelFacts.defaultShift(modelDirectory: directory)
             let (steps, cfg, shift) = (steps ?? defaults.steps ?? 20, cfg ?? defaults.guidance ?? 4, shift ?? defaults.shift ?? 3)
             let pipeline = try GenerationPipeline(model: try DiffusionModel(directory: directory))
+            let (plan, notice) = defaults.cachePlan(for: cache.level, layers: pipeline.model.transformer.config.numLayers)
+            if let notice { Console.error("note: \(notice)") }
+            var samplingSeconds = 0.0
+            var cacheTotals = FeatureCache.Statistics()
             let imageFolder = saveImages.map { URL(fileURLWithPath: $0, isDirectory: true) }
             if let imageFolder { try FileManager.default.createDirectory(at: imageFolder, withIntermediateDirectories: true) }
             for item in set.items {
                 let request = GenerationRequest(prompt: item.caption, seed: item.seed, steps: steps,
                                                 guidanceScale: Float(cfg), shift: shift, noise: .torch,
-                                                width: 64, height: 64)
-                guard let output = try pipeline.generate(request) else { continue }
+                                                width: 64, height: 64, cache: plan)
+                var loopStart = Date()
+                var runCache: FeatureCache?
+                let output = try pipeline.generate(request, onStep: { step in
+                    if step.index + 1 == step.total { samplingSeconds += Date().timeIntervalSince(loopStart) }
+                    return true
+                }, onPrepared: { prepared in
+                    runCache = prepared.run.cache
+                    loopStart = Date()
+                })
+                if let statistics = runCache?.statistics { cacheTotals.add(statistics) }
+                guard let output else { continue }
                 if let imageFolder {
                     try PNGFile.write(RGBImage(width: output.width, height: output.height, pixels: output.pixels),
                                       to: imageFolder.appendingPathComponent(String(format: "%03d.png", item.id)),
@@ -134,8 +151,11 @@ struct EvaluateCommand: ParsableCommand {
                 try score(item, pixels: output.pixels, width: output.width, height: output.height)
             }
             header = "\(directory.lastPathComponent): \(scores.count) captions of \(set.version), Swift engine, "
-                + "steps \(steps), cfg \(cfg), shift \(shift), torch RNG, "
-                + String(format: "%.0f s", Date().timeIntervalSince(started))
+                + "steps \(steps), cfg \(cfg), shift \(shift), torch RNG, cache \(cache.rawValue), "
+                + String(format: "%.0f s (sampling loops %.1f s)", Date().timeIntervalSince(started), samplingSeconds)
+                + (plan == nil ? "" : "\ncache: \(cacheTotals.forwards) forwards, \(cacheTotals.skippedStacks) skipped every block, "
+                    + "\(cacheTotals.reusedRanges) reused a block range, \(cacheTotals.blocksRun) blocks run, "
+                    + "\(cacheTotals.sharedGuidance) evaluations shared guidance")
         }
         if let records {
             try Data(recordLines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: records), options: .atomic)

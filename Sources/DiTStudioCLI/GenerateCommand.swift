@@ -50,6 +50,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Image size WxH in pixels, each side 1–8192 and fitting the model (default: the model's studio.json, else its sample size).")
     var size: ImageSizeOption?
 
+    @Option(help: CacheOption.help)
+    var cache: CacheOption?
+
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Make an image again from the metadata of a PNG this studio (or an A1111-style tool) wrote; options given here override the image's.",
@@ -171,6 +174,7 @@ struct GenerateCommand: ParsableCommand {
         if let sampler { plan.parameters.sampler = sampler == .heun ? .heun : .euler }
         if let rng { plan.parameters.rng = rng == .native ? .native : .torch }
         if let size { plan.set("size", from: .flag("--size")) { ($0.width, $0.height) = (size.width, size.height) } }
+        if let cache { plan.parameters.caching = cache.level }
         return (plan, kind)
     }
 }

@@ -40,6 +40,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Where sessions live (default: $XDG_DATA_HOME/dit-studio/sessions).", completion: .directory)
     var sessionRoot: String?
 
+    @Option(help: CacheOption.help)
+    var cache: CacheOption?
+
     @Option(help: "Model directory (default: $DIT_STUDIO_MODEL, else the built-in model).", completion: .directory)
     var model: String?
 
@@ -60,6 +63,7 @@ struct RunCommand: ParsableCommand {
         let chosen = try catalog.preset(named: preset)
         var overrides = SettingsPatch()
         overrides.steps = steps
+        overrides.caching = cache?.level
         overrides.model = model.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
 
         // Everything that can be checked is checked before the session folder is made.

@@ -107,6 +107,48 @@ public struct ClassifierFreeGuidance: @unchecked Sendable {
         }
     }
 
+    /// Both branches' velocities of a `.both` guidance, computed as `velocity` computes them (one
+    /// batch when the conditioning allows), for callers that keep the guidance difference.
+    func bothBranches(model: any VelocityModel, x: Tensor, timestep: Float, step: Int,
+                      sigma: Float?) throws -> (unconditional: Tensor, conditional: Tensor) {
+        precondition(branches == .both, "both branches of a guidance with scale \(scale)")
+        func split(_ output: Tensor) -> (Tensor, Tensor) { (output.slice(0..<1), output.slice(1..<2)) }
+        guard let stepConditioning else {
+            return split(try model.velocity(x: Tensor.concatenate([x, x]), timesteps: [timestep, timestep],
+                                            context: context, pooled: pooled,
+                                            forward: ForwardContext(step: step, sigma: sigma, branches: branchList)))
+        }
+        let conditional = stepConditioning.conditioning(.conditional, step: step)
+        let unconditional = stepConditioning.conditioning(.unconditional, step: step)
+        if conditional.batches(with: unconditional) {
+            return split(try model.velocity(
+                x: Tensor.concatenate([x, x]), timesteps: [timestep, timestep],
+                context: Tensor.concatenate([unconditional.context, conditional.context]),
+                pooled: Tensor.concatenate([unconditional.pooled, conditional.pooled]),
+                forward: ForwardContext(step: step, sigma: sigma, branches: [.unconditional, .conditional])))
+        }
+        let u = try model.velocity(x: x, timesteps: [timestep], context: unconditional.context, pooled: unconditional.pooled,
+                                   forward: ForwardContext(step: step, sigma: sigma, branches: [.unconditional], hooks: unconditional.hooks))
+        let c = try model.velocity(x: x, timesteps: [timestep], context: conditional.context, pooled: conditional.pooled,
+                                   forward: ForwardContext(step: step, sigma: sigma, branches: [.conditional], hooks: conditional.hooks))
+        return (u, c)
+    }
+
+    /// The conditional branch's velocity alone (guidance sharing's late steps).
+    func conditionalVelocity(model: any VelocityModel, x: Tensor, timestep: Float, step: Int,
+                             sigma: Float?) throws -> Tensor {
+        let c: BranchConditioning
+        if let stepConditioning {
+            c = stepConditioning.conditioning(.conditional, step: step)
+        } else if branches == .both {
+            c = BranchConditioning(context: context.slice(1..<2), pooled: pooled.slice(1..<2))
+        } else {
+            c = BranchConditioning(context: context, pooled: pooled)
+        }
+        return try model.velocity(x: x, timesteps: [timestep], context: c.context, pooled: c.pooled,
+                                  forward: ForwardContext(step: step, sigma: sigma, branches: [.conditional], hooks: c.hooks))
+    }
+
     private var branchList: [GuidanceBranch] {
         switch branches {
         case .conditionalOnly: return [.conditional]

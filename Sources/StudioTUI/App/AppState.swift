@@ -70,7 +70,7 @@ public struct StatusMessage: Equatable, Sendable {
 
 /// The settings the panel (^S) edits, in its order.
 public enum SettingField: String, CaseIterable, Sendable {
-    case steps, guidance, shift, sampler, seed, seedPolicy = "seed policy", size, count = "batch"
+    case steps, guidance, shift, sampler, seed, seedPolicy = "seed policy", size, count = "batch", caching = "cache"
 }
 
 /// The edit panel: a source image, a mode and that mode's settings; inpaint boxes on a canvas.
