@@ -124,7 +124,7 @@ struct EvaluateCommand: ParsableCommand {
             let pipeline = try GenerationPipeline(model: try DiffusionModel(directory: directory))
             let (plan, notice) = defaults.cachePlan(for: cache.level, layers: pipeline.model.transformer.config.numLayers)
             if let notice { Console.error("note: \(notice)") }
-            var samplingSeconds = 0.0
+            var samplingSeconds = 0.0, samplingCPUSeconds = 0.0
             var cacheTotals = FeatureCache.Statistics()
             let imageFolder = saveImages.map { URL(fileURLWithPath: $0, isDirectory: true) }
             if let imageFolder { try FileManager.default.createDirectory(at: imageFolder, withIntermediateDirectories: true) }
@@ -132,14 +132,18 @@ struct EvaluateCommand: ParsableCommand {
                 let request = GenerationRequest(prompt: item.caption, seed: item.seed, steps: steps,
                                                 guidanceScale: Float(cfg), shift: shift, noise: .torch,
                                                 width: 64, height: 64, cache: plan)
-                var loopStart = Date()
+                var loopStart = Date(), loopCPUStart = Self.threadCPUSeconds()
                 var runCache: FeatureCache?
                 let output = try pipeline.generate(request, onStep: { step in
-                    if step.index + 1 == step.total { samplingSeconds += Date().timeIntervalSince(loopStart) }
+                    if step.index + 1 == step.total {
+                        samplingSeconds += Date().timeIntervalSince(loopStart)
+                        samplingCPUSeconds += Self.threadCPUSeconds() - loopCPUStart
+                    }
                     return true
                 }, onPrepared: { prepared in
                     runCache = prepared.run.cache
                     loopStart = Date()
+                    loopCPUStart = Self.threadCPUSeconds()
                 })
                 if let statistics = runCache?.statistics { cacheTotals.add(statistics) }
                 guard let output else { continue }
@@ -152,7 +156,8 @@ struct EvaluateCommand: ParsableCommand {
             }
             header = "\(directory.lastPathComponent): \(scores.count) captions of \(set.version), Swift engine, "
                 + "steps \(steps), cfg \(cfg), shift \(shift), torch RNG, cache \(cache.rawValue), "
-                + String(format: "%.0f s (sampling loops %.1f s)", Date().timeIntervalSince(started), samplingSeconds)
+                + String(format: "%.0f s (sampling loops %.1f s, %.1f s of this thread's CPU)", Date().timeIntervalSince(started),
+                         samplingSeconds, samplingCPUSeconds)
                 + (plan == nil ? "" : "\ncache: \(cacheTotals.forwards) forwards, \(cacheTotals.skippedStacks) skipped every block, "
                     + "\(cacheTotals.reusedRanges) reused a block range, \(cacheTotals.blocksRun) blocks run, "
                     + "\(cacheTotals.sharedGuidance) evaluations shared guidance")
@@ -161,6 +166,14 @@ struct EvaluateCommand: ParsableCommand {
             try Data(recordLines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: records), options: .atomic)
         }
         print(AdherenceTally(scores: scores).report(header: header))
+    }
+
+    /// CPU time of the calling thread: with one BLAS thread, the sampling loop's own work, which
+    /// other processes on a shared machine do not inflate as they inflate wall time.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// `--captions`, else the default set in the model directory, else beside the built-in model.
