@@ -65,7 +65,7 @@ def export(ckpt_path: Path, out: Path) -> None:
     previous = out / "studio.json"
     if previous.exists():
         old = json.loads(previous.read_text())
-        for key in ("regional",):  # tuned method settings that do not depend on the weights' details
+        for key in ("regional", "cache"):  # tuned method settings that do not depend on the weights' details
             if key in old:
                 studio[key] = old[key]
     (tmp / "studio.json").write_text(json.dumps(studio, indent=2, sort_keys=True) + "\n")
@@ -100,7 +100,7 @@ def install(candidate: Path, out: Path) -> None:
     shutil.copytree(candidate, tmp)
     studio = json.loads((tmp / "studio.json").read_text())
     if (out / "studio.json").exists():
-        studio.update({k: v for k, v in json.loads((out / "studio.json").read_text()).items() if k == "regional"})
+        studio.update({k: v for k, v in json.loads((out / "studio.json").read_text()).items() if k in ("regional", "cache")})
     (tmp / "studio.json").write_text(json.dumps(studio, indent=2, sort_keys=True) + "\n")
     for keep in ("README.md", "eval-captions-v1.json", "adherence-curve.png"):
         if (out / keep).exists():

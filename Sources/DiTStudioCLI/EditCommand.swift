@@ -59,6 +59,9 @@ struct EditCommand: ParsableCommand {
     @Option(help: "Guidance scale (default: the model's studio.json).")
     var cfg: Double?
 
+    @Option(help: CacheOption.help)
+    var cache: CacheOption = .off
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -100,6 +103,7 @@ struct EditCommand: ParsableCommand {
                                                                      model: model)
         if let steps { p.steps = steps }
         if let cfg { p.guidance = cfg }
+        p.caching = cache.level
         (p.width, p.height) = Self.size(for: png.image, model: description)
         if (p.width, p.height) != (png.image.width, png.image.height) {
             note("the source is \(png.image.width)x\(png.image.height); the model takes multiples of \(description.sizeMultiple) up to \(description.maxSide.map(String.init) ?? "any size"), so it is resized to \(p.width)x\(p.height)")

@@ -41,6 +41,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Timestep shift (default: the model's studio.json, else its scheduler config, else 3).")
     var shift: Double?
 
+    @Option(help: CacheOption.help)
+    var cache: CacheOption = .off
+
     @Option(help: "Write one JSON line per caption (the fields of Training/evaluate.py --records).", completion: .file())
     var records: String?
 
@@ -118,13 +121,31 @@ struct EvaluateCommand: ParsableCommand {
             let defaults = try ModelDefaults(modelDirectory: directory).parameters
             let (steps, cfg, shift) = (steps ?? defaults.steps, cfg ?? defaults.guidance, shift ?? defaults.shift)
             let pipeline = try GenerationPipeline(model: try DiffusionModel(directory: directory))
+            let (plan, notice) = defaults.cachePlan(for: cache.level, layers: pipeline.model.transformer.config.numLayers)
+            if let notice { Console.error("note: \(notice)") }
+            var samplingSeconds = 0.0, samplingCPUSeconds = 0.0
+            var cacheTotals = FeatureCache.Statistics()
             let imageFolder = saveImages.map { URL(fileURLWithPath: $0, isDirectory: true) }
             if let imageFolder { try FileManager.default.createDirectory(at: imageFolder, withIntermediateDirectories: true) }
             for item in set.items {
                 let request = GenerationRequest(prompt: item.caption, seed: item.seed, steps: steps,
                                                 guidanceScale: Float(cfg), shift: shift, noise: .torch,
-                                                width: 64, height: 64)
-                guard let output = try pipeline.generate(request) else { continue }
+                                                width: 64, height: 64, cache: plan)
+                var loopStart = Date(), loopCPUStart = Self.threadCPUSeconds()
+                var runCache: FeatureCache?
+                let output = try pipeline.generate(request, onStep: { step in
+                    if step.index + 1 == step.total {
+                        samplingSeconds += Date().timeIntervalSince(loopStart)
+                        samplingCPUSeconds += Self.threadCPUSeconds() - loopCPUStart
+                    }
+                    return true
+                }, onPrepared: { prepared in
+                    runCache = prepared.run.cache
+                    loopStart = Date()
+                    loopCPUStart = Self.threadCPUSeconds()
+                })
+                if let statistics = runCache?.statistics { cacheTotals.add(statistics) }
+                guard let output else { continue }
                 if let imageFolder {
                     try PNGFile.write(RGBImage(width: output.width, height: output.height, pixels: output.pixels),
                                       to: imageFolder.appendingPathComponent(String(format: "%03d.png", item.id)),
@@ -133,13 +154,25 @@ struct EvaluateCommand: ParsableCommand {
                 try score(item, pixels: output.pixels, width: output.width, height: output.height)
             }
             header = "\(directory.lastPathComponent): \(scores.count) captions of \(set.version), Swift engine, "
-                + "steps \(steps), cfg \(cfg), shift \(shift), torch RNG, "
-                + String(format: "%.0f s", Date().timeIntervalSince(started))
+                + "steps \(steps), cfg \(cfg), shift \(shift), torch RNG, cache \(cache.rawValue), "
+                + String(format: "%.0f s (sampling loops %.1f s, %.1f s of this thread's CPU)", Date().timeIntervalSince(started),
+                         samplingSeconds, samplingCPUSeconds)
+                + (plan == nil ? "" : "\ncache: \(cacheTotals.forwards) forwards, \(cacheTotals.skippedStacks) skipped every block, "
+                    + "\(cacheTotals.reusedRanges) reused a block range, \(cacheTotals.blocksRun) blocks run, "
+                    + "\(cacheTotals.sharedGuidance) evaluations shared guidance")
         }
         if let records {
             try Data(recordLines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: records), options: .atomic)
         }
         print(AdherenceTally(scores: scores).report(header: header))
+    }
+
+    /// CPU time of the calling thread: with one BLAS thread, the sampling loop's own work, which
+    /// other processes on a shared machine do not inflate as they inflate wall time.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// `--captions`, else the default set in the model directory, else beside the built-in model.

@@ -53,6 +53,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "BLAS threads, 1–1024 (default: $DIT_STUDIO_THREADS, else OPENBLAS_NUM_THREADS, else one per core that no other process is using).")
     var threads: Int?
 
+    @Option(help: CacheOption.help)
+    var cache: CacheOption?
+
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Make an image again from the metadata of a PNG this studio (or an A1111-style tool) wrote; options given here override the image's.",
@@ -170,6 +173,7 @@ struct GenerateCommand: ParsableCommand {
         if let sampler { plan.parameters.sampler = sampler == .heun ? .heun : .euler }
         if let rng { plan.parameters.rng = rng == .native ? .native : .torch }
         if let size { plan.set("size", from: .flag("--size")) { ($0.width, $0.height) = (size.width, size.height) } }
+        if let cache { plan.parameters.caching = cache.level }
         return (plan, kind)
     }
 }

@@ -40,6 +40,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Where sessions live (default: $XDG_DATA_HOME/dit-studio/sessions).", completion: .directory)
     var sessionRoot: String?
 
+    @Option(help: CacheOption.help)
+    var cache: CacheOption?
+
     @Option(help: "Model directory (default: $DIT_STUDIO_MODEL, else the built-in model).", completion: .directory)
     var model: String?
 
@@ -59,6 +62,7 @@ struct RunCommand: ParsableCommand {
         for warning in catalog.warnings { Console.error("\(warning)") }
         var overrides = SettingsPatch()
         overrides.steps = steps
+        overrides.caching = cache?.level
         overrides.model = model.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let named = try catalog.preset(named: preset)
         // What the preset leaves open is the model's default, as for `generate` and the studio.

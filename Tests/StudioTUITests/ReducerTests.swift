@@ -108,6 +108,22 @@ final class ReducerTests: XCTestCase {
         XCTAssertNil(state.overlay)
     }
 
+    /// The cache row (the panel's last) steps through off, fast, faster and stops at each end.
+    func testSettingsPanelStepsTheCacheLevel() {
+        var state = makeState()
+        press([.ctrl("s")], &state)
+        press(Array(repeating: .down, count: SettingField.allCases.count), &state)
+        XCTAssertEqual(state.settingField, .caching)
+        XCTAssertEqual(state.settings.parameters.caching, .off)
+        press([.right], &state)
+        XCTAssertEqual(state.settings.parameters.caching, .fast)
+        press([.right, .right], &state)
+        XCTAssertEqual(state.settings.parameters.caching, .faster, "faster is the last level")
+        XCTAssertTrue(state.settings.statusLine.contains("cache faster"), state.settings.statusLine)
+        press([.left, .left, .left], &state)
+        XCTAssertEqual(state.settings.parameters.caching, .off, "off is the first")
+    }
+
     func testPasteGoesIntoThePromptAndIsCutAtTheLimit() {
         var state = makeState()
         let long = String(repeating: "red circle\n", count: 10_000)  // 110 KB

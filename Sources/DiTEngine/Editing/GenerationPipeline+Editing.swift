@@ -55,7 +55,8 @@ extension GenerationPipeline {
         start.scale(by: sigma)
         start.add(source, scaledBy: 1 - sigma)
         let run = GenerationRun(model: model.transformer, guidance: guidance, noise: start, schedule: schedule,
-                                sampler: request.sampler.makeSampler(), firstStep: first, afterStep: afterStep)
+                                sampler: request.sampler.makeSampler(), firstStep: first, afterStep: afterStep,
+                                cache: makeCache(request, firstStep: first))
         return Prepared(run: run, warnings: warnings, request: request, composite: composite)
     }
 
@@ -73,6 +74,7 @@ extension GenerationPipeline {
         inversionRequest.prompt = sourcePrompt
         inversionRequest.guidanceScale = 1
         inversionRequest.regional = nil
+        inversionRequest.cache = nil
         guard let inversion = try invert(rgb, request: inversionRequest) else {
             throw GenerationError.invalidRequest("the inversion was stopped")
         }
@@ -88,7 +90,8 @@ extension GenerationPipeline {
                                            vitalBlocks: Set(vitalBlocks))
         let run = GenerationRun(model: model.transformer,
                                 guidance: ClassifierFreeGuidance(scale: request.guidanceScale, conditioning: injection),
-                                noise: inversion.noise, schedule: inversion.schedule, sampler: EulerSampler())
+                                noise: inversion.noise, schedule: inversion.schedule, sampler: EulerSampler(),
+                                cache: makeCache(request, firstStep: 0))
         return Prepared(run: run, warnings: allWarnings, request: request)
     }
 

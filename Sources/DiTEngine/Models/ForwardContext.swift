@@ -44,19 +44,28 @@ public protocol TransformerBlockHooks: AnyObject {
     /// q/k-normalised), before attending: the hook may read them (record) or overwrite them (inject).
     func keysAndValues(block: Int, context: ForwardContext, _ projected: JointKeysValues)
 
+    /// Called once before the first block, with what a cache compares between steps (see
+    /// `BlockStackInput`). The streams then hold the first block's input.
+    func blocksWillRun(context: ForwardContext, input: BlockStackInput)
+
     /// Called before block `block`; return false to skip it (the hook then leaves `streams` as the
     /// block's output should be, e.g. by adding a cached residual).
     func blockWillRun(_ block: Int, context: ForwardContext, streams: BlockStreams) -> Bool
 
     /// Called after block `block` ran, with its output in `streams`.
     func blockDidRun(_ block: Int, context: ForwardContext, streams: BlockStreams)
+
+    /// Called once after the last block (run or skipped), with the stack's output in `streams`.
+    func blocksDidRun(context: ForwardContext, streams: BlockStreams)
 }
 
 extension TransformerBlockHooks {
     public func attentionBias(block: Int, context: ForwardContext) -> AttentionBias? { nil }
     public func keysAndValues(block: Int, context: ForwardContext, _ projected: JointKeysValues) {}
+    public func blocksWillRun(context: ForwardContext, input: BlockStackInput) {}
     public func blockWillRun(_ block: Int, context: ForwardContext, streams: BlockStreams) -> Bool { true }
     public func blockDidRun(_ block: Int, context: ForwardContext, streams: BlockStreams) {}
+    public func blocksDidRun(context: ForwardContext, streams: BlockStreams) {}
 }
 
 /// The projected `[q | k | v]` rows of one joint attention, valid only during the hook's call.
@@ -91,4 +100,22 @@ public struct BlockStreams {
     public let imageTokens: Int
     public let contextTokens: Int
     public let dimension: Int
+}
+
+/// The input of the block stack, valid only during `blocksWillRun`: its streams and, computed only
+/// when asked for, the first block's timestep-modulated image input `LN(x)·(1 + scale) + shift`
+/// (`[items·imageTokens, dim]`), whose change from step to step TeaCache takes as its estimate of
+/// how much the whole stack's output changes.
+public struct BlockStackInput {
+    public let streams: BlockStreams
+    private let modulate: () -> UnsafePointer<Float>?
+
+    init(streams: BlockStreams, modulatedImage: @escaping () -> UnsafePointer<Float>?) {
+        self.streams = streams
+        self.modulate = modulatedImage
+    }
+
+    /// The first block's modulated image input (`streams.items · streams.imageTokens` rows of
+    /// `streams.dimension`), or nil for a model without blocks. Each call computes it anew.
+    public func modulatedImage() -> UnsafePointer<Float>? { modulate() }
 }

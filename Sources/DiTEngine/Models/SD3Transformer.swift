@@ -90,6 +90,12 @@ public final class SD3Transformer: @unchecked Sendable {
         ws.context = ws.context.reshaped([batch * contextTokens, dim])
 
         if let hooks = forward.hooks {
+            let input = BlockStreams(image: ws.image.writePointer(), context: ws.context.writePointer(),
+                                     items: batch, imageTokens: imageTokens, contextTokens: contextTokens,
+                                     dimension: dim)
+            hooks.blocksWillRun(context: forward, input: BlockStackInput(streams: input) { [blocks] in
+                blocks.first?.modulatedImageInput(ws, items: batch, imageTokens: imageTokens)
+            })
             for (index, block) in blocks.enumerated() {
                 let streams = BlockStreams(image: ws.image.writePointer(), context: ws.context.writePointer(),
                                            items: batch, imageTokens: imageTokens, contextTokens: contextTokens,
@@ -100,6 +106,9 @@ public final class SD3Transformer: @unchecked Sendable {
                             projected: { hooks.keysAndValues(block: index, context: forward, $0) })
                 hooks.blockDidRun(index, context: forward, streams: streams)
             }
+            hooks.blocksDidRun(context: forward, streams: BlockStreams(
+                image: ws.image.writePointer(), context: ws.context.writePointer(), items: batch,
+                imageTokens: imageTokens, contextTokens: contextTokens, dimension: dim))
         } else {
             for block in blocks {
                 block.apply(ws, items: batch, imageTokens: imageTokens, contextTokens: contextTokens)
@@ -199,6 +208,24 @@ struct JointTransformerBlock {
         feedForward = try FeedForward.diffusers(scope.child("ff"), dimension: dim, activation: .geluTanh)
         feedForwardContext = contextPreOnly
             ? nil : try FeedForward.diffusers(scope.child("ff_context"), dimension: dim, activation: .geluTanh)
+    }
+
+    /// The image stream's input to the joint attention, `LN(image)·(1 + scale_msa) + shift_msa`, in
+    /// the workspace's `normImage` (which `apply` overwrites; the image stream is left as it is).
+    func modulatedImageInput(_ ws: SD3Workspace, items: Int, imageTokens: Int) -> UnsafePointer<Float> {
+        let dim = dimension
+        norm1.linear.apply(ws.siluConditioning, into: &ws.modulation)
+        ws.normImage.resize(to: [items * imageTokens, dim])
+        let image = ws.image.readPointer, normImage = ws.normImage.writePointer()
+        let modulation = ws.modulation.readPointer, chunks = norm1.chunks
+        for item in 0..<items {
+            AdaptiveModulation.layerNormModulate(
+                rows: imageTokens, dimension: dim, eps: eps, input: image + item * imageTokens * dim,
+                scale: modulation + (item * chunks + Chunk.scaleMSA.rawValue) * dim,
+                shift: modulation + (item * chunks + Chunk.shiftMSA.rawValue) * dim,
+                output: normImage + item * imageTokens * dim)
+        }
+        return UnsafePointer(normImage)
     }
 
     /// Runs the block on the workspace's `image` and `context` tokens, in place; `bias` and

@@ -74,45 +74,57 @@ public struct ClassifierFreeGuidance: @unchecked Sendable {
     /// (which selects step conditioning) at noise level `sigma` (handed to the hooks).
     public func velocity(model: any VelocityModel, x: Tensor, timestep: Float,
                          step: Int = 0, sigma: Float? = nil) throws -> Tensor {
-        guard let stepConditioning else {
-            let forward = ForwardContext(step: step, sigma: sigma, branches: branchList)
-            if branches == .both {
-                let output = try model.velocity(x: Tensor.concatenate([x, x]), timesteps: [timestep, timestep],
-                                                context: context, pooled: pooled, forward: forward)
-                return Self.combine(unconditional: output.slice(0..<1), conditional: output.slice(1..<2), scale: scale)
-            }
-            return try model.velocity(x: x, timesteps: [timestep], context: context, pooled: pooled, forward: forward)
-        }
-        func run(_ branch: GuidanceBranch) throws -> Tensor {
-            let c = stepConditioning.conditioning(branch, step: step)
-            return try model.velocity(x: x, timesteps: [timestep], context: c.context, pooled: c.pooled,
-                                      forward: ForwardContext(step: step, sigma: sigma, branches: [branch], hooks: c.hooks))
-        }
-        switch branches {
-        case .conditionalOnly: return try run(.conditional)
-        case .unconditionalOnly: return try run(.unconditional)
-        case .both:
-            let conditional = stepConditioning.conditioning(.conditional, step: step)
-            let unconditional = stepConditioning.conditioning(.unconditional, step: step)
-            if conditional.batches(with: unconditional) {
-                let output = try model.velocity(
-                    x: Tensor.concatenate([x, x]), timesteps: [timestep, timestep],
-                    context: Tensor.concatenate([unconditional.context, conditional.context]),
-                    pooled: Tensor.concatenate([unconditional.pooled, conditional.pooled]),
-                    forward: ForwardContext(step: step, sigma: sigma, branches: [.unconditional, .conditional]))
-                return Self.combine(unconditional: output.slice(0..<1), conditional: output.slice(1..<2), scale: scale)
-            }
-            let u = try run(.unconditional), c = try run(.conditional)
+        if branches == .both {
+            let (u, c) = try bothBranches(model: model, x: x, timestep: timestep, step: step, sigma: sigma)
             return Self.combine(unconditional: u, conditional: c, scale: scale)
         }
+        let branch: GuidanceBranch = branches == .conditionalOnly ? .conditional : .unconditional
+        let c = stepConditioning?.conditioning(branch, step: step) ?? BranchConditioning(context: context, pooled: pooled)
+        return try model.velocity(x: x, timesteps: [timestep], context: c.context, pooled: c.pooled,
+                                  forward: ForwardContext(step: step, sigma: sigma, branches: [branch], hooks: c.hooks))
     }
 
-    private var branchList: [GuidanceBranch] {
-        switch branches {
-        case .conditionalOnly: return [.conditional]
-        case .unconditionalOnly: return [.unconditional]
-        case .both: return [.unconditional, .conditional]
+    /// Both branches' velocities of a `.both` guidance: one batch `[uncond; cond]` when the
+    /// conditioning allows, else a forward per branch. `velocity` combines them; the feature cache
+    /// also keeps their difference.
+    func bothBranches(model: any VelocityModel, x: Tensor, timestep: Float, step: Int,
+                      sigma: Float?) throws -> (unconditional: Tensor, conditional: Tensor) {
+        precondition(branches == .both, "both branches of a guidance with scale \(scale)")
+        func split(_ output: Tensor) -> (Tensor, Tensor) { (output.slice(0..<1), output.slice(1..<2)) }
+        guard let stepConditioning else {
+            return split(try model.velocity(x: Tensor.concatenate([x, x]), timesteps: [timestep, timestep],
+                                            context: context, pooled: pooled,
+                                            forward: ForwardContext(step: step, sigma: sigma, branches: [.unconditional, .conditional])))
         }
+        let conditional = stepConditioning.conditioning(.conditional, step: step)
+        let unconditional = stepConditioning.conditioning(.unconditional, step: step)
+        if conditional.batches(with: unconditional) {
+            return split(try model.velocity(
+                x: Tensor.concatenate([x, x]), timesteps: [timestep, timestep],
+                context: Tensor.concatenate([unconditional.context, conditional.context]),
+                pooled: Tensor.concatenate([unconditional.pooled, conditional.pooled]),
+                forward: ForwardContext(step: step, sigma: sigma, branches: [.unconditional, .conditional])))
+        }
+        let u = try model.velocity(x: x, timesteps: [timestep], context: unconditional.context, pooled: unconditional.pooled,
+                                   forward: ForwardContext(step: step, sigma: sigma, branches: [.unconditional], hooks: unconditional.hooks))
+        let c = try model.velocity(x: x, timesteps: [timestep], context: conditional.context, pooled: conditional.pooled,
+                                   forward: ForwardContext(step: step, sigma: sigma, branches: [.conditional], hooks: conditional.hooks))
+        return (u, c)
+    }
+
+    /// The conditional branch's velocity alone (guidance sharing's late steps).
+    func conditionalVelocity(model: any VelocityModel, x: Tensor, timestep: Float, step: Int,
+                             sigma: Float?) throws -> Tensor {
+        let c: BranchConditioning
+        if let stepConditioning {
+            c = stepConditioning.conditioning(.conditional, step: step)
+        } else if branches == .both {
+            c = BranchConditioning(context: context.slice(1..<2), pooled: pooled.slice(1..<2))
+        } else {
+            c = BranchConditioning(context: context, pooled: pooled)
+        }
+        return try model.velocity(x: x, timesteps: [timestep], context: c.context, pooled: c.pooled,
+                                  forward: ForwardContext(step: step, sigma: sigma, branches: [.conditional], hooks: c.hooks))
     }
 
     /// `v_u + g·(v_c − v_u)`, evaluated as diffusers' SD3 pipeline does (difference, product, sum).

@@ -90,8 +90,16 @@ public final class GenerationPipeline: @unchecked Sendable {
                                    warnings: warnings)
         }
         let run = GenerationRun(model: model.transformer, guidance: guidance, noise: noise,
-                                schedule: schedule, sampler: request.sampler.makeSampler())
+                                schedule: schedule, sampler: request.sampler.makeSampler(),
+                                cache: makeCache(request, firstStep: 0))
         return Prepared(run: run, warnings: warnings, request: request)
+    }
+
+    /// A fresh cache for a run of `request` starting at `firstStep`, or nil when it asks for none.
+    func makeCache(_ request: GenerationRequest, firstStep: Int) -> FeatureCache? {
+        guard let plan = request.cache, !plan.isEmpty else { return nil }
+        return FeatureCache(plan: plan, firstStep: firstStep, steps: request.steps,
+                            layers: model.transformer.config.numLayers)
     }
 
     /// The guidance of `request` (plain or regional) and the warnings about its prompts.

@@ -17,10 +17,13 @@ public struct GenerationRequest: Sendable, Equatable, Codable {
     public var height: Int
     /// Regions with prompts of their own (`prompt` is then the base prompt); nil for plain generation.
     public var regional: RegionalPrompt?
+    /// Feature caching; nil (or an empty plan) for the plain run.
+    public var cache: CachePlan?
 
     public init(prompt: String, negativePrompt: String = "", seed: UInt64 = 0, steps: Int = 20,
                 guidanceScale: Float = 5, shift: Double = 3, sampler: SamplerKind = .euler,
-                noise: NoiseKind = .torch, width: Int = 64, height: Int = 64, regional: RegionalPrompt? = nil) {
+                noise: NoiseKind = .torch, width: Int = 64, height: Int = 64, regional: RegionalPrompt? = nil,
+                cache: CachePlan? = nil) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.seed = seed
@@ -32,6 +35,7 @@ public struct GenerationRequest: Sendable, Equatable, Codable {
         self.width = width
         self.height = height
         self.regional = regional
+        self.cache = cache
     }
 
     /// Checks the parameters that do not depend on the model (steps, guidance, shift, size > 0).
@@ -48,6 +52,7 @@ public struct GenerationRequest: Sendable, Equatable, Codable {
             throw GenerationError.invalidRequest("the image size must be positive (got \(width)x\(height))")
         }
         try regional?.validate()
+        try cache?.validate()
     }
 
     /// Checks everything, including that the size fits `geometry`.

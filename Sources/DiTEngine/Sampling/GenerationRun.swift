@@ -25,14 +25,18 @@ public final class GenerationRun: @unchecked Sendable {
     public private(set) var completedSteps: Int
     private let afterStep: StepHook?
     private var failure: GenerationError?
+    /// The run's feature caches; nil for a plain run.
+    public let cache: FeatureCache?
 
     /// - Parameters:
     ///   - noise: the starting sample `[1, C, H, W]` at `schedule.sigmas[firstStep]` (pure noise at
     ///     σ = 1 for text to image; a noised source for img2img).
     ///   - firstStep: where in the schedule the run starts.
     ///   - afterStep: may change the sample after every step.
+    ///   - cache: feature caching (its own, made for this run), or nil for the plain run.
     public init(model: any VelocityModel, guidance: ClassifierFreeGuidance, noise: Tensor,
-                schedule: FlowMatchSchedule, sampler: any Sampler, firstStep: Int = 0, afterStep: StepHook? = nil) {
+                schedule: FlowMatchSchedule, sampler: any Sampler, firstStep: Int = 0, afterStep: StepHook? = nil,
+                cache: FeatureCache? = nil) {
         precondition(noise.rank == 4 && noise.shape[0] == 1, "noise must be [1, C, H, W], got \(noise.shape)")
         precondition((0..<schedule.steps).contains(firstStep), "a run starts at a step of its schedule (0..<\(schedule.steps)), not \(firstStep)")
         self.model = model
@@ -43,6 +47,9 @@ public final class GenerationRun: @unchecked Sendable {
         self.firstStep = firstStep
         self.completedSteps = firstStep
         self.afterStep = afterStep
+        precondition(cache.map { $0.firstStep == firstStep && $0.steps == schedule.steps } ?? true,
+                     "a run's cache is made for its own steps")
+        self.cache = cache
     }
 
     public var totalSteps: Int { schedule.steps }
@@ -67,9 +74,11 @@ public final class GenerationRun: @unchecked Sendable {
         do {
             var x = sample
             let start = sample
-            let v = try sampler.step(&x, index: index, schedule: schedule) { [model, guidance, schedule] input, level in
-                let velocity = try guidance.velocity(model: model, x: input, timestep: schedule.timestep(sigma: level),
-                                                     step: index, sigma: level)
+            let v = try sampler.step(&x, index: index, schedule: schedule) { [model, guidance, schedule, cache] input, level in
+                let timestep = schedule.timestep(sigma: level)
+                let velocity = try cache?.velocity(guidance: guidance, model: model, x: input, timestep: timestep,
+                                                   step: index, sigma: level)
+                    ?? guidance.velocity(model: model, x: input, timestep: timestep, step: index, sigma: level)
                 guard velocity.isFinite else {
                     throw GenerationError.nonFiniteValue(step: index + 1, total: schedule.steps, stage: "model output")
                 }

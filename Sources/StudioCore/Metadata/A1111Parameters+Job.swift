@@ -87,6 +87,8 @@ extension A1111Parameters {
                 notes.append("RNG '\(name)' is not available here; using \(parameters.rng.rawValue)")
             }
         }
+        // Refused earlier when the engine lacks the level (`ImageMetadata.jobRequest`); absent = off.
+        parameters.caching = value(for: Key.caching).map { CachingLevel(rawValue: $0) } ?? .off
         if value(for: Key.seed) == nil { notes.append("no seed recorded; using \(parameters.seed)") }
         return (parameters, notes)
     }

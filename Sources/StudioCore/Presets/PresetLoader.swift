@@ -16,7 +16,7 @@ import Foundation
 /// seed_policy = "increment"           # fixed | increment | random
 /// seed = 1234                         # optional first seed (random when absent)
 /// count = 1                           # images per generate operation
-/// caching = "off"
+/// cache = "off"                      # off | fast | faster (feature caching; `caching` is accepted too)
 /// prompt_template = "{prompt}"
 /// prompt = "a large red circle"       # used when no prompt is given
 /// negative_prompt = ""
@@ -60,7 +60,7 @@ public struct PresetLoader {
 
     static let topKeys = ["name", "description", "settings", "operations"]
     static let settingKeys = ["steps", "guidance", "shift", "sampler", "rng", "size", "seed_policy", "seed", "count",
-                              "caching", "prompt_template", "prompt", "negative_prompt", "model"]
+                              "cache", "caching", "prompt_template", "prompt", "negative_prompt", "model"]
     static let operationKeys = ["op", "label", "parameter", "values", "steps", "guidance", "shift", "sampler", "rng", "size",
                                 "seed_policy", "count", "prompt_template", "negative_prompt", "prompt"]
     static let regionalKeys = ["base_ratio", "inject_steps", "block_interval", "background_prompt", "region"]
@@ -100,10 +100,16 @@ public struct PresetLoader {
             }
             settings.prompt = try document.string(table, "prompt")
             settings.model = try document.string(table, "model")
-            if let caching = try document.string(table, "caching") {
-                settings.caching = CachingLevel(rawValue: caching)
+            let cache = try document.string(table, "cache"), caching = try document.string(table, "caching")
+            if cache != nil, caching != nil {
+                throw document.invalid(table, "caching", "says the same as `cache`; keep one of the two")
+            }
+            if let level = cache ?? caching {
+                let key = cache != nil ? "cache" : "caching"
+                if let problem = CachingLevel.problem(level) { throw document.invalid(table, key, problem) }
+                settings.caching = CachingLevel(rawValue: level)
                 if let refusal = capabilities.refusal(forCaching: settings.caching) {
-                    throw document.unavailable(table, "caching", refusal)
+                    throw document.unavailable(table, key, refusal)
                 }
             }
         }

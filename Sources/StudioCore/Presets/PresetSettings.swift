@@ -76,6 +76,8 @@ public struct SettingsPatch: Equatable, Sendable {
     public var negativePrompt: String?
     /// A model directory (e.g. `dit-studio run --model`); recorded in each job, so images say which model made them.
     public var model: String?
+    /// A cache level (e.g. `dit-studio run --cache`).
+    public var caching: CachingLevel?
 
     public init() {}
 
@@ -92,6 +94,7 @@ public struct SettingsPatch: Equatable, Sendable {
         if let promptTemplate { result.promptTemplate = promptTemplate }
         if let negativePrompt { result.negativePrompt = negativePrompt }
         if let model { result.model = model }
+        if let caching { result.caching = caching }
         return result
     }
 
@@ -109,6 +112,7 @@ public struct SettingsPatch: Equatable, Sendable {
         if let value = other.promptTemplate { result.promptTemplate = value }
         if let value = other.negativePrompt { result.negativePrompt = value }
         if let value = other.model { result.model = value }
+        if let value = other.caching { result.caching = value }
         return result
     }
 
@@ -116,7 +120,7 @@ public struct SettingsPatch: Equatable, Sendable {
         lhs.steps == rhs.steps && lhs.guidance == rhs.guidance && lhs.shift == rhs.shift && lhs.sampler == rhs.sampler
             && lhs.rng == rhs.rng && lhs.size?.width == rhs.size?.width && lhs.size?.height == rhs.size?.height
             && lhs.seedPolicy == rhs.seedPolicy && lhs.count == rhs.count && lhs.promptTemplate == rhs.promptTemplate
-            && lhs.negativePrompt == rhs.negativePrompt && lhs.model == rhs.model
+            && lhs.negativePrompt == rhs.negativePrompt && lhs.model == rhs.model && lhs.caching == rhs.caching
     }
 
     /// `guidance 2`, `steps 30 · shift 3`: how a sweep value is labelled.

@@ -15,9 +15,11 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
     public var regional: RegionalDefaults?
     /// The transformer blocks attention-injection edits inject in (`dit-studio vital-layers` finds them).
     public var vitalBlocks: [Int]?
+    /// What the cache levels do on this model (calibrated there); nil: uncalibrated.
+    public var cache: ModelCacheDefaults?
 
     enum CodingKeys: String, CodingKey {
-        case steps, guidance, shift, sampler, width, height, regional
+        case steps, guidance, shift, sampler, width, height, regional, cache
         case vitalBlocks = "vital_blocks"
     }
 
@@ -81,6 +83,7 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         if let vitalBlocks {
             try check("vital_blocks", vitalBlocks.allSatisfy { $0 >= 0 } ? nil : "block indices must be 0 or more")
         }
+        if let problem = cache?.problem() { try check("cache.\(problem.key)", problem.reason) }
     }
 }
 

@@ -7,7 +7,8 @@ import Foundation
 /// Runs text-to-image and regional-layout jobs; the queue refuses the kinds it lacks (see
 /// `capabilities`) before they reach here.
 public final class DiTGenerationEngine: GenerationEngine {
-    public static let capabilities = EngineCapabilities(regionalPrompting: true, editModes: [.img2img, .inpaint, .inject, .variation])
+    public static let capabilities = EngineCapabilities(regionalPrompting: true, editModes: [.img2img, .inpaint, .inject, .variation],
+                                                        cachingLevels: CachingLevel.levels)
 
     /// A factory for `Worker`: the engine is built on the worker's thread.
     public static func factory(threads: Int? = nil) -> EngineFactory {
@@ -54,8 +55,12 @@ public final class DiTGenerationEngine: GenerationEngine {
         case .edit(let job):
             edit = try Self.editRequest(for: job, vitalBlocks: modelDefaults.vitalBlocks)
         }
+        let (cache, notice) = studioDefaults.cachePlan(for: parameters.caching,
+                                                       layers: pipeline.model.transformer.config.numLayers)
+        request.cache = cache
         let prepared = try pipeline.prepare(request, edit: edit)
-        if !prepared.warnings.isEmpty { onWarnings?(prepared.warnings.map(\.description)) }
+        let warnings = prepared.warnings.map(\.description) + (notice.map { [$0] } ?? [])
+        if !warnings.isEmpty { onWarnings?(warnings) }
         let (width, height) = (parameters.width, parameters.height)
         let run = prepared.run
         let mode = Self.previewMode(job.previews)

@@ -73,7 +73,7 @@ public struct StatusMessage: Equatable, Sendable {
 
 /// The settings the panel (^S) edits, in its order.
 public enum SettingField: String, CaseIterable, Sendable {
-    case steps, guidance, shift, sampler, seed, seedPolicy = "seed policy", size, count = "batch", previews
+    case steps, guidance, shift, sampler, seed, seedPolicy = "seed policy", size, count = "batch", caching = "cache", previews
     case negativePrompt = "negative"
 }
 

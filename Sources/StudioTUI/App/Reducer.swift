@@ -636,6 +636,10 @@ public enum Reducer {
             p.width = next
             p.height = next
         case .count: settings.count = max(1, min(64, settings.count + direction))
+        case .caching:
+            let levels = CachingLevel.levels
+            let index = levels.firstIndex(of: p.caching) ?? 0
+            p.caching = levels[max(0, min(levels.count - 1, index + direction))]
         case .previews:
             let choices = PreviewChoice.allCases
             let index = choices.firstIndex(of: settings.previews) ?? 0

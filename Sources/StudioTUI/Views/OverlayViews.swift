@@ -74,6 +74,7 @@ enum SettingsView {
         case .seedPolicy: return settings.seedPolicy.rawValue
         case .size: return "\(p.width)×\(p.height)"
         case .count: return settings.count == 1 ? "1 image" : "\(settings.count) images over seeds"
+        case .caching: return p.caching.summary
         case .previews: return settings.previews.displayName
         case .negativePrompt: return p.negativePrompt.isEmpty ? "none (⏎ edits)" : TerminalText.line(p.negativePrompt)
         }
