@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Model directory in the diffusers layout (default: $DIT_STUDIO_MODEL, else the built-in model).", completion: .directory)
     var model: String?
 
-    @Option(parsing: .unconditional, help: "Sampling steps (1–10000; default: the model's studio.json, else 20).")
+    @Option(parsing: .unconditional, help: "Sampling steps (1–10000; default: the model's defaults).")
     var steps: Int?
 
     @Option(parsing: .unconditional, help: "Threads for BLAS (and for PyTorch with --compare), 1–1024.")
@@ -34,7 +34,7 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Image size WxH in pixels (default: the model's, as `generate` takes it).")
     var size: ImageSizeOption?
 
-    @Option(parsing: .unconditional, help: "Classifier-free guidance scale, 0–100 (1 = one branch, batch 1; default: the model's studio.json, else 4).")
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale, 0–100 (1 = one branch, batch 1; default: the model's defaults).")
     var cfg: Float?
 
     @Option(parsing: .unconditional, help: "Repetitions for the medians (1–1000).")
@@ -57,9 +57,9 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         BLAS.setThreads(threads)
         let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory()
-        let studio = try ModelStudioDefaults(modelDirectory: modelURL)
-        let steps = self.steps ?? studio.steps ?? 20
-        let cfg = self.cfg ?? studio.guidance.map(Float.init) ?? 4
+        let modelDefaults = try ModelDefaults(modelDirectory: modelURL)
+        let steps = self.steps ?? modelDefaults.parameters.steps
+        let cfg = self.cfg ?? Float(modelDefaults.parameters.guidance)
 
         let loadStart = Date()
         let loaded = try DiffusionModel(directory: modelURL)
@@ -70,7 +70,7 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("--size \(size): \(error)")
             }
         }
-        let defaults = try ModelDefaults(modelDirectory: modelURL).parameters
+        let defaults = modelDefaults.parameters
         let imageSize = size ?? ImageSizeOption(width: defaults.width, height: defaults.height)
         let shift = defaults.shift
         let request = GenerationRequest(prompt: prompt, seed: 0, steps: steps, guidanceScale: cfg, shift: shift,
@@ -145,7 +145,7 @@ struct BenchCommand: ParsableCommand {
 
         // Jobs as the studio runs them.
         guard let source = try pipeline.generate(request)?.pixels else { return }
-        let jobs = BenchJob.standard(base: request, model: modelURL, regional: studio.regional ?? RegionalDefaults(), source: source)
+        let jobs = BenchJob.standard(base: request, model: modelURL, regional: modelDefaults.regional, source: source)
         try printJobsTable(jobs, pipeline: pipeline, source: source, size: imageSize,
                            flopsPerEvaluation: flops, peak: peak, torch: torch)
     }

@@ -118,10 +118,11 @@ struct EvaluateCommand: ParsableCommand {
         } else {
             let directory = modelDirectory!
             // The same defaults as `generate` and the studio.
-            let defaults = try ModelDefaults(modelDirectory: directory).parameters
+            let modelDefaults = try ModelDefaults(modelDirectory: directory)
+            let defaults = modelDefaults.parameters
             let (steps, cfg, shift) = (steps ?? defaults.steps, cfg ?? defaults.guidance, shift ?? defaults.shift)
             let pipeline = try GenerationPipeline(model: try DiffusionModel(directory: directory))
-            let (plan, notice) = defaults.cachePlan(for: cache.level, layers: pipeline.model.transformer.config.numLayers)
+            let (plan, notice) = modelDefaults.cachePlan(for: cache.level, layers: pipeline.model.transformer.config.numLayers)
             if let notice { Console.error("note: \(notice)") }
             var samplingSeconds = 0.0, samplingCPUSeconds = 0.0
             var cacheTotals = FeatureCache.Statistics()

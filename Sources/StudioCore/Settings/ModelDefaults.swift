@@ -26,6 +26,8 @@ public struct ModelDefaults: Equatable, Sendable {
     public var regional: RegionalDefaults
     /// The blocks attention-injection edits inject in; nil when the model has none stored.
     public var vitalBlocks: [Int]?
+    /// What the cache levels do on this model (calibrated in its studio.json); nil: uncalibrated.
+    public var cache: ModelCacheDefaults?
 
     /// The fallbacks, used for whatever neither studio.json nor the model's files say: SD3's
     /// scheduler shift (3), diffusers' 128 latent cells when a transformer config has no
@@ -80,6 +82,7 @@ public struct ModelDefaults: Equatable, Sendable {
         if let height = studio.height { set("size", origin) { $0.height = height } }
         if let regional = studio.regional { self.regional = regional }
         vitalBlocks = studio.vitalBlocks
+        cache = studio.cache
     }
 
     /// The defaults of `directory`, else of the default model (nil).

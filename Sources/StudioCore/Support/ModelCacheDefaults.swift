@@ -146,15 +146,30 @@ public struct ModelCacheDefaults: Codable, Equatable, Sendable {
     }
 }
 
-extension ModelStudioDefaults {
-    /// The engine's plan for `level` on a model of `layers` blocks (nil for `off`), and a notice
-    /// to show when the model's studio.json has no calibration for the level.
-    public func cachePlan(for level: CachingLevel, layers: Int) -> (plan: CachePlan?, notice: String?) {
+extension ModelCacheDefaults {
+    /// The engine's plan for `level` on a model of `layers` blocks (nil for `off`) under
+    /// `calibration`, and a notice to show when the calibration does not cover the level.
+    public static func cachePlan(calibration: ModelCacheDefaults?, level: CachingLevel,
+                                 layers: Int) -> (plan: CachePlan?, notice: String?) {
         guard level != .off else { return (nil, nil) }
-        if let settings = cache?.settings(for: level) { return (settings.plan, nil) }
-        return (ModelCacheDefaults.uncalibratedPlan(for: level, layers: layers),
+        if let settings = calibration?.settings(for: level) { return (settings.plan, nil) }
+        return (uncalibratedPlan(for: level, layers: layers),
                 "this model's studio.json has no calibration for cache level '\(level)'; using conservative "
                     + "block reuse instead (see the README's section on caching to calibrate one)")
+    }
+}
+
+extension ModelStudioDefaults {
+    /// The plan for `level` under this studio.json's calibration (see `ModelCacheDefaults.cachePlan`).
+    public func cachePlan(for level: CachingLevel, layers: Int) -> (plan: CachePlan?, notice: String?) {
+        ModelCacheDefaults.cachePlan(calibration: cache, level: level, layers: layers)
+    }
+}
+
+extension ModelDefaults {
+    /// The plan for `level` under the model's calibration (see `ModelCacheDefaults.cachePlan`).
+    public func cachePlan(for level: CachingLevel, layers: Int) -> (plan: CachePlan?, notice: String?) {
+        ModelCacheDefaults.cachePlan(calibration: cache, level: level, layers: layers)
     }
 }
 

@@ -55,7 +55,7 @@ public final class DiTGenerationEngine: GenerationEngine {
         case .edit(let job):
             edit = try Self.editRequest(for: job, vitalBlocks: modelDefaults.vitalBlocks)
         }
-        let (cache, notice) = studioDefaults.cachePlan(for: parameters.caching,
+        let (cache, notice) = modelDefaults.cachePlan(for: parameters.caching,
                                                        layers: pipeline.model.transformer.config.numLayers)
         request.cache = cache
         let prepared = try pipeline.prepare(request, edit: edit)
