@@ -94,7 +94,8 @@ check-test-count:
 	echo "Test count: $$executed (floor $$floor, $(TEST_COUNT_FLOOR))"
 
 ## bench: time the engine (sgemm peak, transformer forward, full generation) and a table of jobs
-## (plain, regional, inpaint: wall per image, it/s, peak RSS, GFLOP/s) against PyTorch eager on the
+## (plain, regional, inpaint, plain at cache fast and faster: wall per image, it/s, peak RSS, GFLOP/s,
+## speed-up over plain; BENCH_ARGS="--cache off" leaves the cache rows out) against PyTorch eager on the
 ## same weights, at the model's default size and steps; BENCH_MODEL defaults to the built-in model,
 ## else a random model of its size. One BLAS thread: OPENBLAS_NUM_THREADS=1 make bench BENCH_ARGS="--compare --threads 1"
 BENCH_MODEL ?= Models/shapes-mmdit

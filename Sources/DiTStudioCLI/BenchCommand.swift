@@ -15,8 +15,9 @@ struct BenchCommand: ParsableCommand {
             guided batch (median), its effective GFLOP/s (matrix-product FLOPs counted from the \
             config, attention included), the sampling loop alone and a full generation (median of \
             --runs), and one whole `dit-studio generate` process. Then a table of jobs as the studio \
-            runs them (plain, a two-region layout, an inpaint): wall time per image, it/s, the peak \
-            memory of the same job as a process of its own, effective GFLOP/s against the sgemm peak. \
+            runs them (plain, a two-region layout, an inpaint, and plain at each --cache level): wall \
+            time per image, it/s, the peak memory of the same job as a process of its own, effective \
+            GFLOP/s against the sgemm peak, and the speed-up over the plain row of the same run. \
             With --compare it runs `python3 Benchmarks/pytorch_baseline.py` once with the same \
             settings and prints the Swift/PyTorch time ratios (below 1: Swift is faster).
             """
@@ -42,6 +43,10 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "The prompt to generate.")
     var prompt: String = "a red circle in the center on a white background"
+
+    @Option(help: ArgumentHelp("Feature-caching levels to time as plain rows of the jobs table, comma-separated (off: none).",
+                               valueName: "levels"))
+    var cache = CacheLevelsOption([.fast, .faster])
 
     @Flag(help: "Also run Benchmarks/pytorch_baseline.py and print Swift/PyTorch ratios.")
     var compare = false
@@ -145,7 +150,13 @@ struct BenchCommand: ParsableCommand {
 
         // Jobs as the studio runs them.
         guard let source = try pipeline.generate(request)?.pixels else { return }
-        let jobs = BenchJob.standard(base: request, model: modelURL, regional: modelDefaults.regional, source: source)
+        let cached = cache.levels.map { option in
+            let (plan, notice) = modelDefaults.cachePlan(for: option.level, layers: config.numLayers)
+            if let notice { Console.error("note: \(notice)") }
+            return (level: option.level, plan: plan)
+        }
+        let jobs = BenchJob.standard(base: request, model: modelURL, regional: modelDefaults.regional, source: source,
+                                     cached: cached)
         try printJobsTable(jobs, pipeline: pipeline, source: source, size: imageSize,
                            flopsPerEvaluation: flops, peak: peak, torch: torch)
     }
@@ -162,13 +173,15 @@ struct BenchCommand: ParsableCommand {
         environment["OPENBLAS_NUM_THREADS"] = String(threads)
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
 
-        print("\njobs at the model's defaults (\(size), median of \(runs) run(s) after one warm-up; peak memory: the same job as a `dit-studio` process of its own; GFLOP/s: the plain forward's FLOPs per model evaluation):")
-        print("| job | steps | wall / image | it/s | peak RSS | effective GFLOP/s (% of sgemm \(String(format: "%.0f", peak))) | PyTorch eager wall / image | PyTorch it/s | PyTorch peak RSS | Swift / PyTorch wall |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("\njobs at the model's defaults (\(size), median of \(runs) run(s) after one warm-up; peak memory: the same job as a `dit-studio` process of its own; GFLOP/s: the plain forward's FLOPs per model evaluation (for a cached row, the share of blocks its cache let run instead); speed-up: the plain row's wall / image over this row's, same run):")
+        print("| job | steps | wall / image | it/s | peak RSS | effective GFLOP/s (% of sgemm \(String(format: "%.0f", peak))) | speed-up over plain | PyTorch eager wall / image | PyTorch it/s | PyTorch peak RSS | Swift / PyTorch wall |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        var plainWall: Double?
         for job in jobs {
             _ = try pipeline.generate(job.request, edit: job.edit)  // warm-up
             var walls: [Double] = [], loops: [Double] = []
             var stepsRun = 0, evaluations = 0
+            var cacheStatistics: FeatureCache.Statistics?
             for _ in 0..<runs {
                 let start = Date()
                 let prepared = try pipeline.prepare(job.request, edit: job.edit)
@@ -178,8 +191,10 @@ struct BenchCommand: ParsableCommand {
                 _ = try pipeline.finalPixels(prepared, sample: prepared.run.sample)
                 walls.append(Date().timeIntervalSince(start) * 1000)
                 (stepsRun, evaluations) = (prepared.run.stepsToRun, prepared.run.totalEvaluations)
+                cacheStatistics = prepared.run.cache?.statistics
             }
             let (wall, loop) = (Self.median(walls), Self.median(loops))
+            if plainWall == nil { plainWall = wall }  // the first row is the plain job
             let gflops = flopsPerEvaluation * Double(evaluations) / (loop / 1000) / 1e9
             let output = scratch.appendingPathComponent("out.png").path
             let arguments = job.arguments.map { $0 == BenchJob.outputPlaceholder ? output : $0 == BenchJob.sourcePlaceholder ? sourceURL.path : $0 }
@@ -197,9 +212,19 @@ struct BenchCommand: ParsableCommand {
                 torchColumns = ["—", "—", "—", "— (run with --compare)"]
             }
             let columns = [job.label, "\(stepsRun)", String(format: "%.1f ms", wall), String(format: "%.2f", Double(stepsRun) * 1000 / loop),
-                           rss, String(format: "%.1f (%.0f %%)", gflops, 100 * gflops / peak)] + torchColumns
+                           rss, Self.throughputCell(gflops: gflops, peak: peak, cache: cacheStatistics,
+                                                    layers: pipeline.model.transformer.config.numLayers),
+                           String(format: "%.2f×", (plainWall ?? wall) / wall)] + torchColumns
             print("| " + columns.joined(separator: " | ") + " |")
         }
+    }
+
+    /// The GFLOP/s column: effective GFLOP/s and its share of the sgemm peak; for a run whose cache
+    /// skipped blocks, the plain FLOP count would overstate the work (past the peak), so the share
+    /// of the blocks that ran is shown instead.
+    static func throughputCell(gflops: Double, peak: Double, cache: FeatureCache.Statistics?, layers: Int) -> String {
+        guard let cache, cache.forwards > 0 else { return String(format: "%.1f (%.0f %%)", gflops, 100 * gflops / peak) }
+        return String(format: "— (cached: %.0f %% of the blocks ran)", 100 * Double(cache.blocksRun) / Double(cache.forwards * layers))
     }
 
     static func mebibytes(_ bytes: Int) -> String {

@@ -6,9 +6,9 @@ import StudioCore
 /// this process and run once more as a `dit-studio` process of its own (for its peak memory).
 ///
 /// `standard` lists the rows: plain text to image, a two-region layout and an inpaint, at the
-/// model's defaults. Rows for other settings of the same jobs (a feature-caching level, a leaner
-/// forward) belong there too: a row is only a label, a request, an edit and the same job's
-/// command-line arguments.
+/// model's defaults, then plain at each feature-caching level asked for. Rows for other settings
+/// of the same jobs (a leaner forward) belong there too: a row is only a label, a request, an edit
+/// and the same job's command-line arguments.
 struct BenchJob {
     /// The table's first column.
     var label: String
@@ -28,8 +28,10 @@ struct BenchJob {
 
     /// Plain, regional (two boxes, left and right) and inpaint (`inpaintBox` of `source`, the plain
     /// row's image) for `base`, whose prompt, seed, steps, guidance, shift and size every row shares.
-    /// Regional settings a layout leaves open come from the model's `regional` defaults.
-    static func standard(base: GenerationRequest, model: URL, regional: RegionalDefaults, source: [UInt8]) -> [BenchJob] {
+    /// Regional settings a layout leaves open come from the model's `regional` defaults. Each of
+    /// `cached` (a level and the model's plan for it) adds the plain row at that level.
+    static func standard(base: GenerationRequest, model: URL, regional: RegionalDefaults, source: [UInt8],
+                         cached: [(level: CachingLevel, plan: CachePlan?)] = []) -> [BenchJob] {
         let common = ["--model", model.path, "--seed", String(base.seed), "--steps", String(base.steps),
                       "--cfg", String(base.guidanceScale), "--out", outputPlaceholder, "--overwrite"]
         let size = "\(base.width)x\(base.height)"
@@ -61,6 +63,16 @@ struct BenchJob {
                                arguments: ["edit", "--mode", "inpaint", "--image", sourcePlaceholder, "--prompt", inpaintRequest.prompt,
                                            "--mask-box", "\(box.x0),\(box.y0),\(box.x1),\(box.y1)", "--strength", "1"] + common,
                                hasPyTorchBaseline: false)
-        return [plain, twoRegions, inpaint]
+        return [plain, twoRegions, inpaint] + cached.map { plain.cached($0.level, plan: $0.plan) }
+    }
+
+    /// This job at a feature-caching level: `plan` in the request, `--cache level` on the command line.
+    func cached(_ level: CachingLevel, plan: CachePlan?) -> BenchJob {
+        var job = self
+        job.label = "\(label), cache \(level)"
+        job.request.cache = plan
+        job.arguments += ["--cache", level.rawValue]
+        job.hasPyTorchBaseline = false
+        return job
     }
 }

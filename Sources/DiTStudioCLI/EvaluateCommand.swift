@@ -158,9 +158,7 @@ struct EvaluateCommand: ParsableCommand {
                 + "steps \(steps), cfg \(cfg), shift \(shift), torch RNG, cache \(cache.rawValue), "
                 + String(format: "%.0f s (sampling loops %.1f s, %.1f s of this thread's CPU)", Date().timeIntervalSince(started),
                          samplingSeconds, samplingCPUSeconds)
-                + (plan == nil ? "" : "\ncache: \(cacheTotals.forwards) forwards, \(cacheTotals.skippedStacks) skipped every block, "
-                    + "\(cacheTotals.reusedRanges) reused a block range, \(cacheTotals.blocksRun) blocks run, "
-                    + "\(cacheTotals.sharedGuidance) evaluations shared guidance")
+                + (plan == nil ? "" : "\ncache: \(cacheTotals.summary)")
         }
         if let records {
             try Data(recordLines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: records), options: .atomic)

@@ -14,7 +14,9 @@ struct EvaluateEditsCommand: ParsableCommand {
         abstract: "Measure inpainting, inversion and injection edits on a Shapes-World model (the built-in model by default).",
         discussion: """
             Sources are generated from random captions (seeded) and kept when the detector finds \
-            every object in them. Reports rates with Wilson 95% intervals and mean PSNR.
+            every object in them. Reports rates with Wilson 95% intervals and mean PSNR. With --cache \
+            the edits use that feature-caching level (the sources do not, so every level edits the same \
+            images; inversion never caches), and the report adds what the cache did and the edits' CPU time.
             """
     )
 
@@ -32,6 +34,9 @@ struct EvaluateEditsCommand: ParsableCommand {
     @Option(help: "Seed of the draw.")
     var seed: UInt64 = 3
 
+    @Option(help: CacheOption.help)
+    var cache: CacheOption = .off
+
     @Flag(help: "Print the figures as one JSON object per measurement instead of the report.")
     var json = false
 
@@ -46,7 +51,10 @@ struct EvaluateEditsCommand: ParsableCommand {
         let p = defaults.parameters
         let base = GenerationRequest(prompt: "", steps: p.steps, guidanceScale: Float(p.guidance), shift: p.shift,
                                      width: p.width, height: p.height)
-        let evaluation = EditEvaluation(pipeline: pipeline, base: base, vitalBlocks: defaults.vitalBlocks ?? [], json: json)
+        let (plan, notice) = defaults.cachePlan(for: cache.level, layers: pipeline.model.transformer.config.numLayers)
+        if let notice { Console.error("note: \(notice)") }
+        let evaluation = EditEvaluation(pipeline: pipeline, base: base, vitalBlocks: defaults.vitalBlocks ?? [],
+                                        cache: (cache.level, plan), json: json)
         if part == .all || part == .inpaint { try evaluation.inpaint(n: n, seed: seed) }
         if part == .all || part == .inversion { try evaluation.inversion(n: n, seed: seed &+ 1) }
         if part == .all || part == .inject { try evaluation.recolour(n: n, seed: seed &+ 2) }
@@ -56,10 +64,42 @@ struct EvaluateEditsCommand: ParsableCommand {
 /// The measurements of `evaluate-edits`.
 struct EditEvaluation {
     let pipeline: GenerationPipeline
+    /// The sources' request (never cached); the edits add `cache`'s plan.
     let base: GenerationRequest
     let vitalBlocks: [Int]
+    var cache: (level: CachingLevel, plan: CachePlan?) = (.off, nil)
     var json = false
     let detector = Detector()
+
+    /// What the edits of one measurement (or one recolouring mode) cost and what their cache did.
+    struct EditCost {
+        var cpuSeconds = 0.0
+        var cache = FeatureCache.Statistics()
+
+        /// `"cache": …, "cache_…": N, "edit_cpu_s": S` for a JSON line.
+        func jsonFields(level: CachingLevel) -> String {
+            "\"cache\": \"\(level)\", \(cache.jsonFields), " + String(format: "\"edit_cpu_s\": %.3f", cpuSeconds)
+        }
+
+        /// "; edits … s of CPU[; cache: …]" for the report.
+        func summary(level: CachingLevel, cases: Int) -> String {
+            String(format: "; edits %.3f s of CPU each", cpuSeconds / Double(max(cases, 1)))
+                + (level == .off ? "" : "; cache \(level): \(cache.summary)")
+        }
+    }
+
+    /// Runs `edit` of `request` with the cache plan; returns the final pixels and adds its cost to `cost`.
+    func edited(_ request: GenerationRequest, _ edit: EditRequest, cost: inout EditCost) throws -> [UInt8] {
+        var request = request
+        request.cache = cache.plan
+        let start = EvaluateCommand.threadCPUSeconds()
+        let prepared = try pipeline.prepare(request, edit: edit)
+        try prepared.run.run()
+        let result = try pipeline.finalPixels(prepared, sample: prepared.run.sample)
+        cost.cpuSeconds += EvaluateCommand.threadCPUSeconds() - start
+        if let statistics = prepared.run.cache?.statistics { cost.cache.add(statistics) }
+        return result
+    }
 
     var width: Int { base.width }
     var height: Int { base.height }
@@ -77,6 +117,7 @@ struct EditEvaluation {
     func inpaint(n: Int, seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         var found = 0, cases = 0, changedOutside = 0
+        var cost = EditCost()
         while cases < n {
             let scene = Scene.random(objects: Int.random(in: 1...2, using: &rng), using: &rng)
             guard let source = try source(scene, seed: rng.next()) else { continue }
@@ -102,9 +143,7 @@ struct EditEvaluation {
             request.seed = rng.next()
             let edit = EditRequest(mode: .inpaint(mask: RegionMask(width: width, height: height, values: values), strength: 1, feather: 0),
                                    source: source)
-            let prepared = try pipeline.prepare(request, edit: edit)
-            try prepared.run.run()
-            let result = try pipeline.finalPixels(prepared, sample: prepared.run.sample)
+            let result = try edited(request, edit, cost: &cost)
             for pixel in 0..<(width * height) where values[pixel] == 0 {
                 if result[3 * pixel] != source[3 * pixel] || result[3 * pixel + 1] != source[3 * pixel + 1]
                     || result[3 * pixel + 2] != source[3 * pixel + 2] { changedOutside += 1 }
@@ -115,9 +154,11 @@ struct EditEvaluation {
             cases += 1
         }
         if json {
-            print("{\"part\": \"inpaint\", \"cases\": \(cases), \"found\": \(found), \"changed_outside\": \(changedOutside)}")
+            print("{\"part\": \"inpaint\", \"cases\": \(cases), \"found\": \(found), \"changed_outside\": \(changedOutside), "
+                  + "\(cost.jsonFields(level: cache.level))}")
         } else {
-            print("inpaint: \(cases) cases; object found inside the mask \(Self.rate(found, cases)); pixels changed outside the mask: \(changedOutside)")
+            print("inpaint: \(cases) cases; object found inside the mask \(Self.rate(found, cases)); pixels changed outside the mask: \(changedOutside)"
+                  + cost.summary(level: cache.level, cases: cases))
         }
     }
 
@@ -136,17 +177,20 @@ struct EditEvaluation {
         }
         let sorted = psnrs.sorted()
         if json {
-            print(String(format: "{\"part\": \"inversion\", \"cases\": %d, \"psnr_mean\": %.3f, \"psnr_min\": %.3f}",
-                         psnrs.count, psnrs.reduce(0, +) / Double(psnrs.count), sorted[0]))
+            // The engine's inversion and reconstruction never cache: the level is recorded, the counts stay 0.
+            print(String(format: "{\"part\": \"inversion\", \"cases\": %d, \"psnr_mean\": %.3f, \"psnr_min\": %.3f, ",
+                         psnrs.count, psnrs.reduce(0, +) / Double(psnrs.count), sorted[0])
+                  + "\"cache\": \"\(cache.level)\", \(FeatureCache.Statistics().jsonFields)}")
             return
         }
         print(String(format: "inversion + reconstruction (guidance 1, %d steps): %d images, PSNR mean %.1f dB, median %.1f, worst %.1f",
-                     base.steps, psnrs.count, psnrs.reduce(0, +) / Double(psnrs.count), sorted[sorted.count / 2], sorted[0]))
+                     base.steps, psnrs.count, psnrs.reduce(0, +) / Double(psnrs.count), sorted[sorted.count / 2], sorted[0])
+              + (cache.level == .off ? "" : " (uncached at every level)"))
     }
 
     func recolour(n: Int, seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
-        var results: [String: (success: Int, psnr: Double)] = [:]
+        var results: [String: (success: Int, psnr: Double, cost: EditCost)] = [:]
         var cases = 0
         while cases < n {
             let scene = Scene.random(objects: Int.random(in: 1...2, using: &rng), using: &rng)
@@ -169,14 +213,12 @@ struct EditEvaluation {
             var modes: [(String, EditRequest.Mode)] = [("img2img 0.5", .img2img(strength: 0.5)), ("img2img 0.8", .img2img(strength: 0.8))]
             if !vitalBlocks.isEmpty { modes.insert(("inject", .inject(sourcePrompt: scene.caption.text, vitalBlocks: vitalBlocks)), at: 0) }
             for (name, mode) in modes {
-                let prepared = try pipeline.prepare(request, edit: EditRequest(mode: mode, source: source))
-                try prepared.run.run()
-                let result = try pipeline.finalPixels(prepared, sample: prepared.run.sample)
+                var entry = results[name] ?? (0, 0, EditCost())
+                let result = try edited(request, EditRequest(mode: mode, source: source), cost: &entry.cost)
                 let regions = detector.regions(pixels: result, width: width, height: height).regions
                 let near = regions.filter { abs($0.cx - target.cx) < 0.12 && abs($0.cy - target.cy) < 0.12 }
                 let success = near.contains { $0.colour == colour && $0.shape == target.shape }
                     && !near.contains { $0.colour == target.colour }
-                var entry = results[name] ?? (0, 0)
                 entry.success += success ? 1 : 0
                 entry.psnr += Self.psnr(result, source, where: outside)
                 results[name] = entry
@@ -185,12 +227,13 @@ struct EditEvaluation {
         }
         for (name, entry) in results.sorted(by: { $0.key < $1.key }) {
             if json {
-                print(String(format: "{\"part\": \"recolour\", \"mode\": \"%@\", \"cases\": %d, \"success\": %d, \"psnr_outside\": %.3f}",
-                             name, cases, entry.success, entry.psnr / Double(cases)))
+                print(String(format: "{\"part\": \"recolour\", \"mode\": \"%@\", \"cases\": %d, \"success\": %d, \"psnr_outside\": %.3f, ",
+                             name, cases, entry.success, entry.psnr / Double(cases)) + "\(entry.cost.jsonFields(level: cache.level))}")
                 continue
             }
             print(String(format: "recolour by %@: %d cases; success %@; PSNR outside the object %.1f dB",
-                         name, cases, Self.rate(entry.success, cases), entry.psnr / Double(cases)))
+                         name, cases, Self.rate(entry.success, cases), entry.psnr / Double(cases))
+                  + entry.cost.summary(level: cache.level, cases: cases))
         }
     }
 

@@ -30,18 +30,55 @@ final class BenchCommandTests: XCTestCase {
         }
         XCTAssertFalse(result.standardOutput.contains("skipped") || result.standardOutput.contains("failed"), result.standardOutput)
 
-        // The jobs table, in Markdown: plain, regional and inpaint rows, 10 columns each, 1 step run,
-        // a peak memory in MiB (from a process of its own) and no PyTorch columns without --compare.
+        // The jobs table, in Markdown: plain, regional, inpaint and plain at the default cache levels
+        // (fast, faster), 11 columns each, 1 step run, a peak memory in MiB (from a process of its own,
+        // which for the cache rows runs `generate --cache LEVEL`), the speed-up over the plain row of
+        // the same run, and no PyTorch columns without --compare.
         let table = sections[1].split(separator: "\n").map(String.init).filter { $0.hasPrefix("| ") }
-        XCTAssertEqual(table.count, 4, sections[1])
-        for (line, label) in zip(table.dropFirst(), ["plain", "regional (2 regions)", "inpaint (strength 1)"]) {
-            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            XCTAssertEqual(cells.count, 10, line)
-            XCTAssertEqual(cells.first, label)
+        XCTAssertEqual(table.count, 6, sections[1])
+        XCTAssertTrue(table[0].contains("| speed-up over plain |"), table[0])
+        let jobs = table.dropFirst().map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        XCTAssertEqual(jobs.map { $0.first ?? "" },
+                       ["plain", "regional (2 regions)", "inpaint (strength 1)", "plain, cache fast", "plain, cache faster"])
+        func milliseconds(_ cell: String) -> Double { Double(cell.replacingOccurrences(of: " ms", with: "")) ?? 0 }
+        let plainWall = milliseconds(jobs[0][2])
+        XCTAssertGreaterThan(plainWall, 0, table[1])
+        for (cells, line) in zip(jobs, table.dropFirst()) {
+            XCTAssertEqual(cells.count, 11, line)
             XCTAssertEqual(cells[1], "1", line)
             let rss = Double(cells[4].replacingOccurrences(of: " MiB", with: "")) ?? 0
             XCTAssertGreaterThan(rss, 1, line)
-            XCTAssertTrue(cells[9].hasPrefix("—"), line)
+            // Speed-up = plain wall / this wall; the walls are printed to 0.1 ms, the ratio to 0.01.
+            let wall = milliseconds(cells[2])
+            let speedUp = try XCTUnwrap(Double(cells[6].replacingOccurrences(of: "×", with: "")), line)
+            let low = max(plainWall - 0.05, 0) / (wall + 0.05), high = (plainWall + 0.05) / max(wall - 0.05, 0.001)
+            XCTAssertTrue(speedUp >= low - 0.005 && speedUp <= high + 0.005, "\(speedUp) outside [\(low), \(high)]: \(line)")
+            XCTAssertTrue(cells[10].hasPrefix("—"), line)
+        }
+        XCTAssertEqual(jobs[0][6], "1.00×", table[1])
+        // A cached row reports the share of blocks its cache let run, not a GFLOP/s the skipped work would inflate.
+        for cells in jobs[3...] { XCTAssertTrue(cells[5].hasPrefix("— (cached: "), cells[5]) }
+        XCTAssertTrue(jobs[0][5].hasSuffix("%)") && !jobs[0][5].hasPrefix("—"), jobs[0][5])
+        // The fixture model has no calibration: both levels fall back to block reuse, and say so.
+        for level in ["fast", "faster"] {
+            XCTAssertTrue(result.standardError.contains("no calibration for cache level '\(level)'"), result.standardError)
+        }
+    }
+
+    /// `--cache` chooses the cached rows: a list in its order without repeats, `off` adding none; an
+    /// unknown level exits 2 naming the flag.
+    func testTheCacheLevelsChooseTheCachedRows() throws {
+        let common = ["bench", "--model", fixtureModel.path, "--steps", "1", "--runs", "1", "--threads", "1", "--size", "32x32"]
+        let bad = try runDiTStudio(common + ["--cache", "fast,turbo"])
+        XCTAssertEqual(bad.status, 2, bad.standardError)
+        XCTAssertTrue(bad.standardError.contains("The value 'fast,turbo' is invalid for '--cache <levels>'"), bad.standardError)
+
+        for (argument, expected) in [("faster,off,faster", ["plain, cache faster"]), ("off", [])] {
+            let result = try runDiTStudio(common + ["--cache", argument])
+            XCTAssertEqual(result.status, 0, result.standardError)
+            let labels = result.standardOutput.split(separator: "\n").filter { $0.hasPrefix("| ") }.dropFirst()
+                .compactMap { $0.split(separator: "|").first?.trimmingCharacters(in: .whitespaces) }
+            XCTAssertEqual(labels, ["plain", "regional (2 regions)", "inpaint (strength 1)"] + expected, argument)
         }
     }
 }

@@ -10,6 +10,7 @@ final class CacheCommandTests: XCTestCase {
     func testBadLevelsExitTwoNamingTheFlag() throws {
         let commands: [[String]] = [
             ["generate", "x"], ["edit", "--image", "in.png", "--mode", "img2img"], ["run", "final"], ["evaluate"],
+            ["evaluate-regions"], ["evaluate-edits"],
         ]
         for command in commands {
             let result = try runDiTStudio(command + ["--cache", "turbo"])
@@ -54,5 +55,55 @@ final class CacheCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 2, result.standardError)
         XCTAssertTrue(result.standardError.contains("key 'cache.fast.residual_threshold': must be a number ≥ 0 (got -1.0)"),
                       result.standardError)
+    }
+
+    /// The one JSON object of an evaluation's line that has `key` equal to `value` (or its only line).
+    private func jsonLine(_ output: String, _ key: String? = nil, _ value: String? = nil) throws -> [String: Any] {
+        let objects = try output.split(separator: "\n").map {
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], String($0))
+        }
+        guard let key else { return try XCTUnwrap(objects.count == 1 ? objects.first : nil, output) }
+        return try XCTUnwrap(objects.first { $0[key] as? String == value }, output)
+    }
+
+    /// `evaluate-regions --cache`: both the regional and the plain runs use the level (here the fixture
+    /// model's uncalibrated block reuse: 20 steps, every other step reuses a range, the first and last
+    /// computed in full), the JSON records it with the cache's counts, and `off` counts nothing.
+    func testEvaluateRegionsAppliesAndRecordsItsCacheLevel() throws {
+        let common = ["evaluate-regions", "--model", fixtureModel.path, "--n", "2", "--json"]
+        let off = try runDiTStudio(common)
+        XCTAssertEqual(off.status, 0, off.standardError)
+        let plain = try jsonLine(off.standardOutput)
+        XCTAssertEqual(plain["cache"] as? String, "off")
+        XCTAssertEqual(plain["cache_forwards"] as? Int, 0)
+
+        let faster = try runDiTStudio(common + ["--cache", "faster"])
+        XCTAssertEqual(faster.status, 0, faster.standardError)
+        XCTAssertTrue(faster.standardError.contains("no calibration for cache level 'faster'"), faster.standardError)
+        let cached = try jsonLine(faster.standardOutput)
+        XCTAssertEqual(cached["cache"] as? String, "faster")
+        XCTAssertEqual(cached["boxes"] as? Int, plain["boxes"] as? Int, "the same layouts at every level")
+        // Per layout, at the built-in defaults (20 steps, 8 inject steps): the plain run's 20 batched
+        // forwards, and the regional run's 20 plus 8, its first 8 steps running each branch on its own
+        // (the regional branch's text is longer than the unconditional's, so they share no batch).
+        XCTAssertEqual(cached["cache_forwards"] as? Int, 2 * (20 + (20 + 8)), faster.standardOutput)
+        XCTAssertGreaterThan(try XCTUnwrap(cached["cache_reused_ranges"] as? Int), 0, faster.standardOutput)
+        XCTAssertGreaterThan(try XCTUnwrap(cached["regional_cpu_s"] as? Double), 0, faster.standardOutput)
+    }
+
+    /// `evaluate-edits --cache` on the shipped model (calibrated: residual reuse): the edit runs with
+    /// the level — one inpaint at strength 1 is 20 forwards, some skipping every block — while its
+    /// source is generated uncached, and the JSON records the level.
+    func testEvaluateEditsCachesTheEditsAndRecordsTheLevel() throws {
+        let model = repositoryRoot.appendingPathComponent("Models/shapes-mmdit").path
+        let result = try runDiTStudio(["evaluate-edits", "--model", model, "--n", "1", "--part", "inpaint",
+                                       "--cache", "faster", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let inpaint = try jsonLine(result.standardOutput, "part", "inpaint")
+        XCTAssertEqual(inpaint["cache"] as? String, "faster")
+        XCTAssertEqual(inpaint["cases"] as? Int, 1)
+        XCTAssertEqual(inpaint["cache_forwards"] as? Int, 20, result.standardOutput)
+        XCTAssertGreaterThan(try XCTUnwrap(inpaint["cache_skipped_stacks"] as? Int), 0, result.standardOutput)
+        XCTAssertEqual(inpaint["changed_outside"] as? Int, 0, "the cache must not reach outside the mask")
     }
 }

@@ -22,6 +22,9 @@ public final class DiTGenerationEngine: GenerationEngine {
     public var onWarnings: (([String]) -> Void)?
     /// What the last exact decode of the loaded model cost (seconds), for `PreviewMode.auto`.
     private var exactDecodeSeconds: Double?
+    /// What the feature cache of the last job did (nil when it ran without one): evaluations report
+    /// it, so that a cached measurement shows the cache was at work.
+    public private(set) var lastCacheStatistics: FeatureCache.Statistics?
 
     public init(threads: Int? = nil) {
         if let threads { BLAS.setThreads(threads) }
@@ -59,6 +62,8 @@ public final class DiTGenerationEngine: GenerationEngine {
                                                        layers: pipeline.model.transformer.config.numLayers)
         request.cache = cache
         let prepared = try pipeline.prepare(request, edit: edit)
+        lastCacheStatistics = nil
+        defer { lastCacheStatistics = prepared.run.cache?.statistics }
         let warnings = prepared.warnings.map(\.description) + (notice.map { [$0] } ?? [])
         if !warnings.isEmpty { onWarnings?(warnings) }
         let (width, height) = (parameters.width, parameters.height)
