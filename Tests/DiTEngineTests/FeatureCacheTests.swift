@@ -259,6 +259,23 @@ final class FeatureCacheTests: XCTestCase {
         XCTAssertLessThan(distance, 0.5 * seedDistance, "cached \(distance) vs another seed \(seedDistance)")
     }
 
+    /// A regional layout's region-attention steps and the first step after them always compute,
+    /// whatever the threshold: residuals recorded under one step's regions do not stand in for the
+    /// next (measured on the shipped model, skipping them cost placement 7 points).
+    func testRegionalStepsAlwaysComputeUnderACache() throws {
+        let p = try pipeline("latent_vae_a")
+        let regions = [RegionalPrompt.Region(area: .box(x0: 0, y0: 0, x1: 0.5, y1: 1), prompt: "a small blue square"),
+                       RegionalPrompt.Region(area: .box(x0: 0.5, y0: 0, x1: 1, y1: 1), prompt: "a large green triangle")]
+        var r = request(p, steps: 10)
+        r.regional = RegionalPrompt(regions: regions, injectSteps: 3)
+        r.cache = CachePlan(residualReuse: .init(threshold: 1e9))
+        let (run, counter) = try countedRun(p, r)
+        let computed = counter.perStep(0..<10).map { $0 > 0 }
+        XCTAssertEqual(computed, [true, true, true, true] + Array(repeating: false, count: 5) + [true],
+                       "steps 0–2 (regions), 3 (first plain step) and the last compute: \(counter.perStep(0..<10))")
+        XCTAssertEqual(run.cache?.computedBefore, 4)
+    }
+
     /// An inpaint starts mid-schedule: its first step (not step 0) computes every block (counted with
     /// a threshold that skips every other step); with a working threshold the known area stays the
     /// source's and the result stays near the plain inpaint.

@@ -80,18 +80,25 @@ public final class FeatureCache: TransformerBlockHooks, @unchecked Sendable {
     private var rangeImageInput: [Float] = []
     private var rangeContextInput: [Float] = []
 
-    /// - Parameters: `firstStep` and `steps` as the run's; `layers` the transformer's block count.
-    public init(plan: CachePlan, firstStep: Int, steps: Int, layers: Int) {
+    /// Steps before this one always compute every block (0: only the run's ends do).
+    public let computedBefore: Int
+
+    /// - Parameters: `firstStep` and `steps` as the run's; `layers` the transformer's block count;
+    ///   `computedBefore`: steps before it always compute (a regional layout's steps with region
+    ///   attention and the first step after them: a residual recorded under one step's regions
+    ///   would otherwise stand in for the next one's, and objects drift out of their boxes).
+    public init(plan: CachePlan, firstStep: Int, steps: Int, layers: Int, computedBefore: Int = 0) {
         precondition(steps >= 1 && (0..<steps).contains(firstStep) && layers >= 0,
                      "a cache needs a run's steps (\(firstStep) of \(steps)) and a block count (\(layers))")
         self.plan = plan
         self.firstStep = firstStep
         self.steps = steps
         self.layers = layers
+        self.computedBefore = computedBefore
     }
 
-    /// Whether `step` is one of the run's two ends, which always compute every block.
-    func isEdge(_ step: Int) -> Bool { step == firstStep || step >= steps - 1 }
+    /// Whether `step` always computes every block: one of the run's two ends, or before `computedBefore`.
+    func isEdge(_ step: Int) -> Bool { step == firstStep || step < computedBefore || step >= steps - 1 }
 
     // MARK: - Guidance
 

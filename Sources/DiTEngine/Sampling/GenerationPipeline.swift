@@ -98,8 +98,10 @@ public final class GenerationPipeline: @unchecked Sendable {
     /// A fresh cache for a run of `request` starting at `firstStep`, or nil when it asks for none.
     func makeCache(_ request: GenerationRequest, firstStep: Int) -> FeatureCache? {
         guard let plan = request.cache, !plan.isEmpty else { return nil }
+        // A regional layout's region-attention steps, and the first plain step after them, compute.
+        let regionalSteps = request.regional.map { $0.regions.isEmpty ? 0 : $0.injectSteps + 1 } ?? 0
         return FeatureCache(plan: plan, firstStep: firstStep, steps: request.steps,
-                            layers: model.transformer.config.numLayers)
+                            layers: model.transformer.config.numLayers, computedBefore: regionalSteps)
     }
 
     /// The guidance of `request` (plain or regional) and the warnings about its prompts.
