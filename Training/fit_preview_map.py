@@ -44,8 +44,7 @@ sys.path.insert(0, str(ROOT / "Training"))
 import shapes_world as sw  # noqa: E402
 from common import scene_batch  # noqa: E402
 from models import MAX_TOKENS, load_export  # noqa: E402
-from sample import encode_text  # noqa: E402
-from diffusers import FlowMatchEulerDiscreteScheduler  # noqa: E402
+from sample import guided_euler  # noqa: E402
 
 FORMAT = "dit-studio-latent-preview-map"
 VERSION = 1
@@ -71,21 +70,9 @@ def sampled_x0(transformer, text_encoder, tokenizer, n: int, seed: int, steps: i
     c, size = transformer.config.in_channels, transformer.config.sample_size
     x = torch.cat([torch.randn((1, c, size, size), generator=torch.Generator().manual_seed(seed + i))
                    for i in range(n)])
-    ctx_c, pool_c = encode_text(text_encoder, tokenizer, captions)
-    ctx_u, pool_u = encode_text(text_encoder, tokenizer, [""])
-    ctx = torch.cat([ctx_c, ctx_u.expand(n, -1, -1)])
-    pooled = torch.cat([pool_c, pool_u.expand(n, -1)])
-    sched = FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=shift)
-    sched.set_timesteps(steps)
-    sigmas = sched.sigmas
     predictions = []
-    for i in range(steps):
-        t = (sigmas[i] * 1000).expand(2 * n)
-        v = transformer(hidden_states=torch.cat([x, x]), timestep=t, encoder_hidden_states=ctx,
-                        pooled_projections=pooled).sample
-        v = v[n:] + cfg * (v[:n] - v[n:])
-        predictions.append(x - sigmas[i] * v)
-        x = x + (sigmas[i + 1] - sigmas[i]) * v
+    guided_euler(transformer, text_encoder, tokenizer, captions, x, steps, cfg, shift,
+                 on_step=lambda i, x_i, sigma, v: predictions.append(x_i - sigma * v))
     return torch.cat(predictions)
 
 

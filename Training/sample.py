@@ -17,15 +17,11 @@ def encode_text(text_encoder, tokenizer, captions: list[str]):
 
 
 @torch.no_grad()
-def generate(transformer, text_encoder, tokenizer, vae, vae_shift: float, vae_scale: float,
-             captions: list[str], seeds: list[int], steps: int = 20, cfg: float = 4.0, shift: float = 1.0,
-             size: int = 64) -> np.ndarray:
-    """Images (uint8 [N, H, W, 3]) for the captions, one seed each."""
+def guided_euler(transformer, text_encoder, tokenizer, captions: list[str], noise: torch.Tensor, steps: int,
+                 cfg: float, shift: float, on_step=None) -> torch.Tensor:
+    """The Euler sampling loop with classifier-free guidance (empty prompt unconditional), both branches
+    in one batch; on_step(i, x, sigma, v) sees each step's sample and guided velocity. Returns the final latent."""
     n = len(captions)
-    c_lat = transformer.config.in_channels
-    factor = 2 ** (len(vae.config.block_out_channels) - 1) if vae is not None else 1
-    h = size // factor
-    noise = torch.cat([torch.randn((1, c_lat, h, h), generator=torch.Generator().manual_seed(s)) for s in seeds])
     ctx_c, pool_c = encode_text(text_encoder, tokenizer, captions)
     ctx_u, pool_u = encode_text(text_encoder, tokenizer, [""])
     ctx = torch.cat([ctx_c, ctx_u.expand(n, -1, -1)])
@@ -40,6 +36,22 @@ def generate(transformer, text_encoder, tokenizer, vae, vae_shift: float, vae_sc
                         pooled_projections=pooled).sample
         v_c, v_u = v[:n], v[n:]
         v = v_u + cfg * (v_c - v_u)
+        if on_step is not None:
+            on_step(i, x, sigmas[i], v)
         x = x + (sigmas[i + 1] - sigmas[i]) * v
+    return x
+
+
+@torch.no_grad()
+def generate(transformer, text_encoder, tokenizer, vae, vae_shift: float, vae_scale: float,
+             captions: list[str], seeds: list[int], steps: int = 20, cfg: float = 4.0, shift: float = 1.0,
+             size: int = 64) -> np.ndarray:
+    """Images (uint8 [N, H, W, 3]) for the captions, one seed each."""
+    n = len(captions)
+    c_lat = transformer.config.in_channels
+    factor = 2 ** (len(vae.config.block_out_channels) - 1) if vae is not None else 1
+    h = size // factor
+    noise = torch.cat([torch.randn((1, c_lat, h, h), generator=torch.Generator().manual_seed(s)) for s in seeds])
+    x = guided_euler(transformer, text_encoder, tokenizer, captions, noise, steps, cfg, shift)
     y = vae.decode(x / vae_scale + vae_shift).sample if vae is not None else x
     return np.round(((y + 1) / 2).clamp(0, 1).mul(255).numpy()).astype(np.uint8).transpose(0, 2, 3, 1)

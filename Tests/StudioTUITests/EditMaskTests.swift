@@ -135,11 +135,7 @@ final class EditMaskFileTests: XCTestCase {
         defer { worker.shutdown(timeout: 10) }
         let store = SessionStore(root: directory.appendingPathComponent("sessions"))
         let session = try Session.create(in: store, worker: worker)
-        let services = StudioApp.Services(store: store, worker: worker, sessionOptions: SessionOptions(),
-                                          themes: ThemeCatalog.load(builtIn: nil, user: nil), presets: PresetCatalog(),
-                                          environment: [:], unknownWords: nil)
-        let app = StudioApp(session: session, terminal: InMemoryTerminal(), theme: Theme.fallback, settings: StudioSettings(),
-                            services: services)
+        let app = StudioApp.forTesting(session: session, store: store, worker: worker)
         defer { app.session.close() }
         let sourcePath = try maskFile("source.png", width: 64, height: 64, white: (0..<8, 0..<8))
         app.dispatch(.input(.key(.ctrl("e"))))

@@ -72,11 +72,7 @@ final class SessionPickerTests: XCTestCase {
         let oldID = old.id
         old.close()
         let session = try Session.create(in: store, worker: worker)
-        let services = StudioApp.Services(store: store, worker: worker, sessionOptions: SessionOptions(),
-                                          themes: ThemeCatalog.load(builtIn: nil, user: nil), presets: PresetCatalog(),
-                                          environment: [:], unknownWords: nil)
-        let app = StudioApp(session: session, terminal: InMemoryTerminal(), theme: Theme.fallback, settings: StudioSettings(),
-                            services: services)
+        let app = StudioApp.forTesting(session: session, store: store, worker: worker)
         defer { app.session.close() }
         app.dispatch(.input(.key(.ctrl("o"))))
         XCTAssertEqual(Set(app.state.pickerItems), Set([PickerLabels.newSession, oldID, session.id]))
