@@ -104,6 +104,18 @@ struct EditEvaluation {
     var width: Int { base.width }
     var height: Int { base.height }
 
+    /// Draws allowed per wanted case before giving up: sources the detector rejects, and scenes with
+    /// no free position or colour, are redrawn, and a model that never draws a Shapes-World scene
+    /// the detector recognises would otherwise be redrawn for ever.
+    static let drawsPerCase = 20
+
+    /// Throws once `draws` exceeds what `wanted` cases may take (see `drawsPerCase`).
+    static func checkDraws(_ draws: Int, cases: Int, wanted: Int) throws {
+        guard draws > drawsPerCase * wanted + 20 else { return }
+        throw CLIError.badInput("evaluate-edits: only \(cases) of \(wanted) usable cases after \(draws - 1) draws: this model "
+            + "rarely draws a scene the Shapes-World detector recognises (evaluate-edits measures the built-in model's world)")
+    }
+
     /// A source image of `scene`'s caption, or nil when the detector does not find every object in it.
     func source(_ scene: Scene, seed: UInt64) throws -> [UInt8]? {
         var request = base
@@ -118,7 +130,10 @@ struct EditEvaluation {
         var rng = SeededGenerator(seed: seed)
         var found = 0, cases = 0, changedOutside = 0
         var cost = EditCost()
+        var draws = 0
         while cases < n {
+            draws += 1
+            try Self.checkDraws(draws, cases: cases, wanted: n)
             let scene = Scene.random(objects: Int.random(in: 1...2, using: &rng), using: &rng)
             guard let source = try source(scene, seed: rng.next()) else { continue }
             // A new object at a free position that touches no existing object's cell.
@@ -165,7 +180,10 @@ struct EditEvaluation {
     func inversion(n: Int, seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         var psnrs: [Double] = []
+        var draws = 0
         while psnrs.count < n {
+            draws += 1
+            try Self.checkDraws(draws, cases: psnrs.count, wanted: n)
             let scene = Scene.random(objects: Int.random(in: 1...3, using: &rng), using: &rng)
             guard let source = try source(scene, seed: rng.next()) else { continue }
             var request = base
@@ -192,7 +210,10 @@ struct EditEvaluation {
         var rng = SeededGenerator(seed: seed)
         var results: [String: (success: Int, psnr: Double, cost: EditCost)] = [:]
         var cases = 0
+        var draws = 0
         while cases < n {
+            draws += 1
+            try Self.checkDraws(draws, cases: cases, wanted: n)
             let scene = Scene.random(objects: Int.random(in: 1...2, using: &rng), using: &rng)
             guard let source = try source(scene, seed: rng.next()) else { continue }
             let target = scene.objects[0]

@@ -66,6 +66,15 @@ final class CacheCommandTests: XCTestCase {
         return try XCTUnwrap(objects.first { $0[key] as? String == value }, output)
     }
 
+    /// A model that never draws a scene the detector recognises (the tiny random-weight fixture) ends
+    /// `evaluate-edits` with exit status 2 and a message, after a bounded number of draws, instead of
+    /// redrawing sources for ever.
+    func testEvaluateEditsGivesUpOnAModelWithoutUsableSources() throws {
+        let result = try runDiTStudio(["evaluate-edits", "--model", fixtureModel.path, "--n", "1", "--part", "inpaint"])
+        XCTAssertEqual(result.status, 2, result.standardError)
+        XCTAssertTrue(result.standardError.contains("only 0 of 1 usable cases after 40 draws"), result.standardError)
+    }
+
     /// `evaluate-regions --cache`: both the regional and the plain runs use the level (here the fixture
     /// model's uncalibrated block reuse: 20 steps, every other step reuses a range, the first and last
     /// computed in full), the JSON records it with the cache's counts, and `off` counts nothing.
