@@ -54,6 +54,8 @@ def main() -> None:
                     help="cosine-decay the learning rate to --lr-floor over this many training minutes, counted "
                          "from the first run that asks for it (kept in the checkpoint, so resuming continues it)")
     ap.add_argument("--lr-floor", type=float, default=2e-5)
+    ap.add_argument("--restart-anneal", action="store_true",
+                    help="begin a new cosine cycle from --lr now (a warm restart), even if an earlier one finished")
     ap.add_argument("--count-weights", default=None,
                     help="training mix of 1-, 2- and 3-object scenes, e.g. 1,2,2 (default: the world's 2:2:1)")
     args = ap.parse_args()
@@ -108,7 +110,7 @@ def main() -> None:
                          "vae": vae.state_dict(), "latent_shift": shift_f, "latent_scale": scale_f,
                          "opt": opt.state_dict(), "state": state}, ckpt_path)
 
-    if args.anneal_minutes > 0 and "anneal_start" not in state:
+    if args.anneal_minutes > 0 and ("anneal_start" not in state or args.restart_anneal):
         state["anneal_start"] = state["train_seconds"]
     count_weights = tuple(float(w) for w in args.count_weights.split(",")) if args.count_weights else None
 
