@@ -10,8 +10,9 @@ fixed caption set: export to another folder first, score both with `evaluate.py 
 install that very folder with the two record files (the checkpoint may have moved on meanwhile);
 the replacement is refused unless the candidate adheres on more captions in
 total and on no object count on fewer than the shipped model minus noise (two standard errors).
-The studio settings tuned on the model (regional defaults) carry over; its vital blocks do not —
-run `dit-studio vital-layers` on the new export.
+The studio settings tuned on the model (regional defaults, cache calibration) carry over, and so does the
+latent preview map while the autoencoder is unchanged; its vital blocks do not — run
+`dit-studio vital-layers` on the new export.
 """
 from __future__ import annotations
 
@@ -76,9 +77,22 @@ def export(ckpt_path: Path, out: Path) -> None:
     for keep in ("README.md", "eval-captions-v1.json", "adherence-curve.png"):
         if (out / keep).exists():
             shutil.copy(out / keep, tmp / keep)
+    keep_preview_map(out, tmp)
     swap_in(tmp, out)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     print(f"exported step {st['step']} ({st['train_seconds'] / 60:.1f} min) to {out}: {size / 1e6:.2f} MB")
+
+
+def keep_preview_map(out: Path, tmp: Path) -> None:
+    """The latent preview map depends on the autoencoder alone: kept while the new export's VAE weights are
+    byte for byte the old ones (the DiT trains on a frozen VAE), dropped with a notice otherwise."""
+    old_map, vae = out / "preview_map.json", Path("vae") / "diffusion_pytorch_model.safetensors"
+    if not old_map.exists():
+        return
+    if (out / vae).exists() and (tmp / vae).exists() and (out / vae).read_bytes() == (tmp / vae).read_bytes():
+        shutil.copy(old_map, tmp / "preview_map.json")
+    else:
+        print("the autoencoder changed: preview_map.json dropped; refit it with fit_preview_map.py")
 
 
 def swap_in(tmp: Path, out: Path) -> None:
@@ -105,6 +119,7 @@ def install(candidate: Path, out: Path) -> None:
     for keep in ("README.md", "eval-captions-v1.json", "adherence-curve.png"):
         if (out / keep).exists():
             shutil.copy(out / keep, tmp / keep)
+    keep_preview_map(out, tmp)
     swap_in(tmp, out)
     print(f"installed {candidate} as {out}; now run `dit-studio vital-layers` for it")
 

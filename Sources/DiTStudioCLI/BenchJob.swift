@@ -44,7 +44,7 @@ struct BenchJob {
         regionalRequest.prompt = "a large red circle and a large blue square"
         regionalRequest.regional = RegionalPrompt(
             regions: regions.map { .init(area: .box(x0: $0.box.0, y0: $0.box.1, x1: $0.box.2, y1: $0.box.3), prompt: $0.prompt) },
-            injectSteps: regional.injectSteps, blockInterval: regional.blockInterval)
+            injectSteps: regional.injectSteps, blockInterval: regional.blockInterval, emphasis: regional.regionEmphasis)
         let regionalArguments = ["generate", regionalRequest.prompt, "--shift", String(base.shift), "--size", size]
             + regions.flatMap { ["--region", "\($0.box.0),\($0.box.1),\($0.box.2),\($0.box.3):\($0.prompt)"] } + common
         let twoRegions = BenchJob(label: "regional (2 regions)", request: regionalRequest, edit: nil,

@@ -37,11 +37,18 @@ struct EvaluateRegionsCommand: ParsableCommand {
     @Option(help: "Block interval (default: the model's studio.json).")
     var blockInterval: Int?
 
+    @Option(help: "Region emphasis, 0…20 (default: the model's studio.json).")
+    var regionEmphasis: Double?
+
     @Option(help: CacheOption.help)
     var cache: CacheOption = .off
 
     @Flag(help: "Skip the baseline without regions.")
     var noBaseline = false
+
+    @Option(help: ArgumentHelp("Save every image (NNN-regional.png, NNN-plain.png) and one JSON line per layout (its boxes, objects, the detector's regions, each box's verdict) to records.jsonl in this folder.", valueName: "dir"),
+            completion: .directory)
+    var save: String?
 
     @Flag(help: "Print the counts as one JSON object (boxes, regional, regional_sized, plain, plain_sized, cache, cache counts, CPU seconds) instead of the report.")
     var json = false
@@ -51,6 +58,7 @@ struct EvaluateRegionsCommand: ParsableCommand {
         if let baseRatio, !(0...1).contains(baseRatio) { throw ValidationError("--base-ratio must be between 0 and 1") }
         if let injectSteps, injectSteps < 0 { throw ValidationError("--inject-steps must be ≥ 0") }
         if let blockInterval, blockInterval < 1 { throw ValidationError("--block-interval must be ≥ 1") }
+        if let regionEmphasis, let problem = Layout.emphasisProblem(regionEmphasis) { throw ValidationError("--region-emphasis \(problem)") }
     }
 
     func run() throws {
@@ -69,6 +77,7 @@ struct EvaluateRegionsCommand: ParsableCommand {
         // processes on a shared machine do not inflate.
         var regionalTime = 0.0, plainTime = 0.0
         var cacheTotals = FeatureCache.Statistics()
+        let recorder = try save.map { try PlacementRecorder(folder: URL(fileURLWithPath: $0)) }
         for index in 0..<n {
             let layout = PlacementLayout.random(using: &rng)
             var parameters = base
@@ -77,7 +86,7 @@ struct EvaluateRegionsCommand: ParsableCommand {
             let studioLayout = Layout(
                 basePrompt: layout.basePrompt, baseRatio: baseRatio ?? Layout.defaultBaseRatio,
                 regions: layout.boxes.map { LayoutRegion(box: RegionBox(x0: $0.x0, y0: $0.y0, x1: $0.x1, y1: $0.y1), prompt: $0.prompt) },
-                injectSteps: injectSteps, blockInterval: blockInterval)
+                injectSteps: injectSteps, blockInterval: blockInterval, regionEmphasis: regionEmphasis)
             let start = EvaluateCommand.threadCPUSeconds()
             let image = try generate(engine, EngineJob(parameters: parameters, work: .regional(studioLayout, masks: [])))
             regionalTime += EvaluateCommand.threadCPUSeconds() - start
@@ -85,9 +94,12 @@ struct EvaluateRegionsCommand: ParsableCommand {
             counts.boxes += layout.boxes.count
             counts.regional += layout.judge(pixels: image.pixels, width: image.width, height: image.height).filter { $0 }.count
             counts.regionalSized += layout.judge(pixels: image.pixels, width: image.width, height: image.height, sized: true).filter { $0 }.count
+            var plainImage: RGBImage?
+            defer { recorder?.record(index: index, seed: parameters.seed, layout: layout, regional: image, plain: plainImage) }
             if !noBaseline {
                 let plainStart = EvaluateCommand.threadCPUSeconds()
                 let plain = try generate(engine, EngineJob(parameters: parameters))
+                plainImage = plain
                 plainTime += EvaluateCommand.threadCPUSeconds() - plainStart
                 if let statistics = engine.lastCacheStatistics { cacheTotals.add(statistics) }
                 counts.plain += layout.judge(pixels: plain.pixels, width: plain.width, height: plain.height).filter { $0 }.count

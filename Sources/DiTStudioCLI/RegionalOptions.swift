@@ -19,6 +19,9 @@ struct RegionalOptions: ParsableArguments {
     @Option(help: "With regions: the region mask applies in every N-th transformer block (default: the model's studio.json).")
     var blockInterval: Int?
 
+    @Option(help: "With regions: how much more (e^E) an image token attends to its regions' text while the mask applies, 0…20 (default: the model's studio.json).")
+    var regionEmphasis: Double?
+
     @Option(help: "With regions: a prompt for the area no region covers.")
     var backgroundPrompt: String?
 
@@ -47,7 +50,8 @@ struct RegionalOptions: ParsableArguments {
         }
         if !isRegional {
             for (name, given) in [("--base-ratio", baseRatio != nil), ("--inject-steps", injectSteps != nil),
-                                  ("--block-interval", blockInterval != nil), ("--background-prompt", backgroundPrompt != nil)]
+                                  ("--block-interval", blockInterval != nil), ("--region-emphasis", regionEmphasis != nil),
+                                  ("--background-prompt", backgroundPrompt != nil)]
             where given {
                 throw ValidationError("\(name) applies to regional prompting: add --region, --layout or --regional-prompter")
             }
@@ -57,6 +61,7 @@ struct RegionalOptions: ParsableArguments {
         }
         if let injectSteps, injectSteps < 0 { throw ValidationError("--inject-steps must be 0 or more (got \(injectSteps))") }
         if let blockInterval, blockInterval < 1 { throw ValidationError("--block-interval must be at least 1 (got \(blockInterval))") }
+        if let regionEmphasis, let problem = Layout.emphasisProblem(regionEmphasis) { throw ValidationError("--region-emphasis \(problem)") }
         for region in regions { _ = try Self.parseRegion(region) }
         if regions.count > Layout.maximumRegions {
             throw ValidationError("at most \(Layout.maximumRegions) regions (got \(regions.count))")
@@ -88,6 +93,7 @@ struct RegionalOptions: ParsableArguments {
         if let baseRatio { result.baseRatio = baseRatio }
         if let injectSteps { result.injectSteps = injectSteps }
         if let blockInterval { result.blockInterval = blockInterval }
+        if let regionEmphasis { result.regionEmphasis = regionEmphasis }
         if let backgroundPrompt { result.backgroundPrompt = backgroundPrompt }
         do { try result.validate() } catch { throw CLIError.badInput("\(error)") }
         return result

@@ -72,6 +72,28 @@ final class RegionalAttentionTests: XCTestCase {
         XCTAssertEqual(base.rowWeights, [0.25, 0.25, 0.25, 0, 0, 1])
     }
 
+    /// The same grid: with emphasis 2 the regional component adds 2 exactly where an image token may
+    /// attend to a region's text, nothing elsewhere; the base component and unmasked blocks add nothing.
+    func testEmphasisRaisesOnlyImageToOwnRegionTextScores() throws {
+        let grid = RegionGrid(columns: 3, rows: 1, coverage: [[true, true, false], [false, true, false]])
+        let bias = RegionalAttention.bias(grid: grid, textTokens: 1, baseRatio: 0.25, regionMask: true, emphasis: 2)
+        let offsets = try XCTUnwrap(bias.components[0].scoreOffsets)
+        XCTAssertEqual((0..<6).map { q in (0..<6).map { k in offsets[q * 6 + k] } }, [
+            // i0 i1 i2 a  b  base
+            [0, 0, 0, 2, 0, 0],  // i0 → A's text
+            [0, 0, 0, 2, 2, 0],  // i1 → both texts
+            [0, 0, 0, 0, 0, 0],  // uncovered: no region text to raise
+            [0, 0, 0, 0, 0, 0],  // text rows unchanged
+            [0, 0, 0, 0, 0, 0],
+            [0, 0, 0, 0, 0, 0],
+        ])
+        XCTAssertNil(bias.components[1].scoreOffsets)
+        XCTAssertNil(RegionalAttention.bias(grid: grid, textTokens: 1, baseRatio: 0.25, regionMask: false, emphasis: 2)
+            .components[0].scoreOffsets)
+        XCTAssertNil(RegionalAttention.bias(grid: grid, textTokens: 1, baseRatio: 0.25, regionMask: true)
+            .components[0].scoreOffsets)
+    }
+
     func testUnmaskedBlocksLetImageAndRegionTextMeetFreely() {
         let grid = RegionGrid(columns: 2, rows: 1, coverage: [[true, false]])
         let bias = RegionalAttention.bias(grid: grid, textTokens: 2, baseRatio: 0.5, regionMask: false)
@@ -96,10 +118,11 @@ final class RegionalAttentionTests: XCTestCase {
         let coverage = coverageLists.map { tokens in (0..<(columns * rows)).map { tokens.contains($0) } }
         let grid = RegionGrid(columns: columns, rows: rows, coverage: coverage)
         let cases = try JSONDecoder().decode([String: [JSONValue]].self, from: Data(meta["cases"]!.utf8))
-        XCTAssertEqual(cases.count, 3)
+        XCTAssertEqual(cases.count, 4)
         let width = heads * headDim
         for (name, settings) in cases.sorted(by: { $0.key < $1.key }) {
-            guard let ratio = settings[0].doubleValue, case .bool(let masked) = settings[1] else {
+            guard let ratio = settings[0].doubleValue, case .bool(let masked) = settings[1],
+                  let emphasis = settings[2].doubleValue else {
                 return XCTFail("case \(name): bad settings")
             }
             let q = try file.floats("\(name).q"), k = try file.floats("\(name).k"), v = try file.floats("\(name).v")
@@ -115,7 +138,7 @@ final class RegionalAttentionTests: XCTestCase {
                 }
             }
             let bias = RegionalAttention.bias(grid: grid, textTokens: textTokens, baseRatio: Float(ratio),
-                                              regionMask: masked)
+                                              regionMask: masked, emphasis: Float(emphasis))
             var scratch = ScaledDotProductAttention.BiasScratch()
             var output = [Float](repeating: .nan, count: tokens * width)
             packed.withUnsafeBufferPointer { qkv in

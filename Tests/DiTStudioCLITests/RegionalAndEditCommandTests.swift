@@ -19,12 +19,14 @@ final class RegionalAndEditCommandTests: XCTestCase {
         let plain = directory.appendingPathComponent("plain.png").path
         let made = try runDiTStudio(["generate", "a large red circle and a small blue square", "--model", model, "--seed", "3",
                                      "--steps", "3", "--region", "0,0,0.5,1:a large red circle",
-                                     "--region", "0.5,0,1,1:a small blue square", "--inject-steps", "2", "--out", first])
+                                     "--region", "0.5,0,1,1:a small blue square", "--inject-steps", "2",
+                                     "--region-emphasis", "4", "--out", first])
         XCTAssertEqual(made.status, 0, made.standardError)
         let provenance = try XCTUnwrap(try ImageMetadata(contentsOf: URL(fileURLWithPath: first)).provenance)
         guard case let .regional(layout) = provenance.kind else { return XCTFail("the job kind is regional: \(provenance.kind)") }
         XCTAssertEqual(layout.regions.map(\.prompt), ["a large red circle", "a small blue square"])
         XCTAssertEqual(layout.injectSteps, 2)
+        XCTAssertEqual(layout.regionEmphasis, 4)
         let parameters = try XCTUnwrap(try ImageMetadata(contentsOf: URL(fileURLWithPath: first)).parametersText)
         XCTAssertTrue(parameters.contains(#"Layout regions: "0.00,0.00,0.50,1.00: a large red circle; 0.50,0.00,1.00,1.00: a small blue square""#),
                       parameters)
@@ -37,6 +39,14 @@ final class RegionalAndEditCommandTests: XCTestCase {
                                           "--steps", "3", "--out", plain])
         XCTAssertEqual(noRegions.status, 0, noRegions.standardError)
         XCTAssertNotEqual(try pixels(first), try pixels(plain), "the regions change the image")
+
+        let bare = directory.appendingPathComponent("bare.png").path
+        let withoutEmphasis = try runDiTStudio(["generate", "a large red circle and a small blue square", "--model", model, "--seed", "3",
+                                                "--steps", "3", "--region", "0,0,0.5,1:a large red circle",
+                                                "--region", "0.5,0,1,1:a small blue square", "--inject-steps", "2",
+                                                "--region-emphasis", "0", "--out", bare])
+        XCTAssertEqual(withoutEmphasis.status, 0, withoutEmphasis.standardError)
+        XCTAssertNotEqual(try pixels(first), try pixels(bare), "the emphasis changes the image")
     }
 
     func testLayoutFilesAndRegionalPrompterImportRun() throws {
@@ -65,6 +75,8 @@ final class RegionalAndEditCommandTests: XCTestCase {
             (["generate", "p", "--region", "0,0,1,1 a circle"], "write x0,y0,x1,y1:PROMPT"),
             (["generate", "p", "--base-ratio", "0.5"], "--base-ratio applies to regional prompting"),
             (["generate", "p", "--region", "0,0,1,1:x", "--base-ratio", "1.5"], "--base-ratio must be between 0 and 1"),
+            (["generate", "p", "--region-emphasis", "3"], "--region-emphasis applies to regional prompting"),
+            (["generate", "p", "--region", "0,0,1,1:x", "--region-emphasis", "21"], "--region-emphasis must be between 0 and 20 (got 21.0)"),
             (["generate", "--regional-prompter", "a BREAK b"], "--regional-prompter needs --ratios"),
             (["generate", "--regional-prompter", "a BREAK b BREAK c", "--ratios", "1,1", "--model", model], "make 2 regions but the prompt has 3"),
             (["generate", "--layout", broken.path, "--model", model], "\(broken.path):3: key 'region.1.box'"),

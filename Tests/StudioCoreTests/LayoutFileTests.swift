@@ -10,6 +10,7 @@ final class LayoutFileTests: XCTestCase {
         base_prompt = "a red circle and a blue square on a white background"
         base_ratio = 0.25
         inject_steps = 6
+        region_emphasis = 4.5
         background_prompt = "a white background"
 
         [[region]]
@@ -27,7 +28,7 @@ final class LayoutFileTests: XCTestCase {
         XCTAssertEqual(layout, Layout(basePrompt: "a red circle and a blue square on a white background", baseRatio: 0.25,
                                       regions: [LayoutRegion(box: RegionBox(x0: 0, y0: 0, x1: 0.5, y1: 1), prompt: "a large red circle"),
                                                 LayoutRegion(box: RegionBox(x0: 0.5, y0: 0, x1: 1, y1: 1), prompt: "a large blue square")],
-                                      injectSteps: 6, backgroundPrompt: "a white background"))
+                                      injectSteps: 6, backgroundPrompt: "a white background", regionEmphasis: 4.5))
         let again = try LayoutFile.load(text: LayoutFile.text(of: layout), file: "again.toml").0
         XCTAssertEqual(again, layout)
         // Prompts with quotes, backslashes and control characters survive the writer.
@@ -75,6 +76,10 @@ final class LayoutFileTests: XCTestCase {
         try PNGFile.write(RGBImage(width: 4, height: 4, fill: .black), to: directory.appendingPathComponent("black.png"))
         XCTAssertEqual(message("base_prompt = \"b\"\n[[region]]\nmask = \"black.png\"\nprompt = \"x\"\n", directory: directory),
                        "bad.toml:3: key 'region.1.mask': the mask black.png has no white pixels (white marks the region)")
+        XCTAssertEqual(message("region_emphasis = 25\nbase_prompt = \"b\"\n[[region]]\nbox = [0, 0, 1, 1]\nprompt = \"x\"\n"),
+                       "bad.toml:1: key 'region_emphasis': must be between 0 and 20 (got 25.0)")
+        XCTAssertEqual(message("region_emphasis = -1\nbase_prompt = \"b\"\n[[region]]\nbox = [0, 0, 1, 1]\nprompt = \"x\"\n"),
+                       "bad.toml:1: key 'region_emphasis': must be between 0 and 20 (got -1.0)")
         let many = "base_prompt = \"b\"\n" + String(repeating: "[[region]]\nbox = [0, 0, 1, 1]\nprompt = \"x\"\n", count: 17)
         XCTAssertEqual(message(many), "bad.toml:2: key 'region': at most 16 regions (got 17)")
     }

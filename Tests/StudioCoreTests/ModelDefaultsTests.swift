@@ -65,17 +65,27 @@ final class ModelDefaultsTests: XCTestCase {
     func testStudioJSONComesBeforeTheModelsFiles() throws {
         let directory = try model(sampleSize: 24, schedulerShift: 2.5, studioJSON: """
             {"steps": 7, "guidance": 2.5, "shift": 1.5, "sampler": "heun", "width": 32, "height": 48,
-             "regional": {"inject_steps": 3, "block_interval": 2}, "vital_blocks": [1, 4]}
+             "regional": {"inject_steps": 3, "block_interval": 2, "region_emphasis": 5}, "vital_blocks": [1, 4]}
             """)
         let defaults = try ModelDefaults(modelDirectory: directory)
         let p = defaults.parameters
         XCTAssertEqual([p.steps, p.width, p.height], [7, 32, 48])
         XCTAssertEqual([p.guidance, p.shift], [2.5, 1.5])
         XCTAssertEqual(p.sampler, .heun)
-        XCTAssertEqual(defaults.regional, RegionalDefaults(injectSteps: 3, blockInterval: 2))
+        XCTAssertEqual(defaults.regional, RegionalDefaults(injectSteps: 3, blockInterval: 2, regionEmphasis: 5))
         XCTAssertEqual(defaults.vitalBlocks, [1, 4])
         let studio = ModelDefaults.Origin.studioJSON(path: directory.appendingPathComponent("studio.json").path)
         for name in ["steps", "guidance", "shift", "sampler", "size"] { XCTAssertEqual(defaults.origins[name], studio, name) }
+    }
+
+    /// A model tuned before the region emphasis existed has none (the bare mask); a wrong one names its key.
+    func testRegionEmphasisIsOptionalAndChecked() throws {
+        let older = try model(studioJSON: "{\"regional\": {\"inject_steps\": 3, \"block_interval\": 2}}")
+        XCTAssertEqual(try ModelDefaults(modelDirectory: older).regional.regionEmphasis, 0)
+        let wrong = try model(studioJSON: "{\"regional\": {\"inject_steps\": 3, \"block_interval\": 2, \"region_emphasis\": 40}}")
+        XCTAssertThrowsError(try ModelDefaults(modelDirectory: wrong)) { error in
+            XCTAssertTrue("\(error)".contains("studio.json: key 'regional.region_emphasis': must be between 0 and 20 (got 40.0)"), "\(error)")
+        }
     }
 
     func testStudioJSONNamingOnlySomeKeysLeavesTheRestToTheModelAndFallbacks() throws {

@@ -8,7 +8,7 @@ final class LayoutEditorSettingsTests: XCTestCase {
     /// settings are 6 inject steps and block interval 2.
     private func editorWithARegion() -> AppState {
         var state = makeState()
-        state.layout.modelRegional = RegionalDefaults(injectSteps: 6, blockInterval: 2)
+        state.layout.modelRegional = RegionalDefaults(injectSteps: 6, blockInterval: 2, regionEmphasis: 6)
         _ = type("a red circle and a blue square", &state)
         press([.ctrl("l"), .character("n")], &state)
         _ = type("a red circle", &state)
@@ -65,32 +65,51 @@ final class LayoutEditorSettingsTests: XCTestCase {
         XCTAssertNoThrow(try layout.validate())
     }
 
+    func testRegionEmphasisStartsFromTheModelsAndStaysInRange() throws {
+        var state = editorWithARegion()
+        press([.character("e")], &state)
+        XCTAssertEqual(state.layout.regionEmphasis, 7, "6 (the model's) + 1")
+        for _ in 0..<30 { press([.character("e")], &state) }
+        XCTAssertEqual(state.layout.regionEmphasis, Layout.maximumEmphasis)
+        for _ in 0..<30 { press([.character("E")], &state) }
+        XCTAssertEqual(state.layout.regionEmphasis, 0)
+        press([.character("e"), .character("e")], &state)
+        let screen = StudioView.render(state, context: testContext)
+        XCTAssertTrue(screen.text.contains("emphasis 2"), screen.text)
+        let layout = try XCTUnwrap(queuedLayout(&state))
+        XCTAssertEqual(layout.regionEmphasis, 2)
+        XCTAssertNoThrow(try layout.validate())
+    }
+
     func testEqualsGivesTheSettingsBackToTheModel() throws {
         var state = editorWithARegion()
-        press([.character("i"), .character("v")], &state)
+        press([.character("i"), .character("v"), .character("e")], &state)
         press([.character("=")], &state)
         XCTAssertNil(state.layout.injectSteps)
         XCTAssertNil(state.layout.blockInterval)
+        XCTAssertNil(state.layout.regionEmphasis)
         let layout = try XCTUnwrap(queuedLayout(&state))
         XCTAssertNil(layout.injectSteps)
         XCTAssertNil(layout.blockInterval)
+        XCTAssertNil(layout.regionEmphasis)
     }
 
     func testAnOpenedLayoutBringsItsSettingsAndTheSideListShowsThem() {
         var state = editorWithARegion()
         var screen = StudioView.render(state, context: testContext)
-        XCTAssertTrue(screen.text.contains("inject steps 6 (model's) · block interval 2 (model's)"), screen.text)
+        XCTAssertTrue(screen.text.contains("inject 6* · interval 2* · emphasis 6* · *model's"), screen.text)
         XCTAssertTrue(screen.text.contains("(B sets a background prompt)"))
 
         let file = Layout(basePrompt: "two shapes", regions: [LayoutRegion(box: RegionBox(x0: 0, y0: 0, x1: 0.5, y1: 0.5), prompt: "a circle")],
-                          injectSteps: 4, blockInterval: 3, backgroundPrompt: "a white background")
+                          injectSteps: 4, blockInterval: 3, backgroundPrompt: "a white background", regionEmphasis: 3.5)
         Reducer.reduce(&state, .layoutLoaded(file, path: "two.toml"))
         XCTAssertEqual(state.layout.layout, file, "the editor keeps every setting of the file")
         screen = StudioView.render(state, context: testContext)
-        XCTAssertTrue(screen.text.contains("inject steps 4 · block interval 3"), screen.text)
+        XCTAssertTrue(screen.text.contains("inject 4 · interval 3 · emphasis 3.5 · i v e ="), screen.text)
         XCTAssertTrue(screen.text.contains("back  a white background"))
         guard case let .saveLayout(saved, _, _)? = press([.ctrl("w"), .enter], &state).first else { return XCTFail("no save") }
         XCTAssertEqual(saved.backgroundPrompt, "a white background")
         XCTAssertEqual(saved.injectSteps, 4)
+        XCTAssertEqual(saved.regionEmphasis, 3.5)
     }
 }

@@ -5,7 +5,9 @@ Follows the regional-prompting method as its public FLUX code computes it, moved
 order (image tokens first): a boolean mask over [image; region texts], a regional attention with
 that mask, a base attention over [image; base text] with no mask, the image rows blended
 (1 - base_ratio)·regional + base_ratio·base, each text stream taken from its own branch. Both
-attentions are torch.nn.functional.scaled_dot_product_attention.
+attentions are torch.nn.functional.scaled_dot_product_attention. The "emphasised" case adds the
+region emphasis E to the image rows' scores for their regions' text: a float mask (0 or E where the
+boolean mask allows, -inf where it does not).
 
 Run from the repository root: python3 Training/reference/make_regional_fixtures.py (deterministic).
 """
@@ -60,13 +62,21 @@ def attend(q, k, v, mask=None):
     return out.transpose(1, 2).reshape(-1, HEADS * HEAD_DIM)
 
 
-def case(base_ratio: float, masked: bool):
+def emphasised_mask(emphasis: float) -> torch.Tensor:
+    allowed = regional_mask()
+    mask = torch.zeros(allowed.shape).masked_fill(~allowed, float("-inf"))
+    mask[:N, N:] += emphasis * allowed[:N, N:].float()
+    return mask
+
+
+def case(base_ratio: float, masked: bool, emphasis: float = 0.0):
     width = HEADS * HEAD_DIM
     total = N + R * L + L
     q, k, v = (torch.randn(total, width) for _ in range(3))
     reg = slice(0, N + R * L)
     base_idx = torch.cat([torch.arange(N), torch.arange(N + R * L, total)])
-    regional = attend(q[reg], k[reg], v[reg], regional_mask() if masked else None)
+    mask = (emphasised_mask(emphasis) if emphasis else regional_mask()) if masked else None
+    regional = attend(q[reg], k[reg], v[reg], mask)
     base = attend(q[base_idx], k[base_idx], v[base_idx])
     out = torch.empty(total, width)
     out[:N] = (1 - base_ratio) * regional[:N] + base_ratio * base[:N]
@@ -76,13 +86,15 @@ def case(base_ratio: float, masked: bool):
 
 
 tensors = {}
-for name, ratio, masked in [("masked_0.3", 0.3, True), ("unmasked_0.3", 0.3, False), ("masked_0", 0.0, True)]:
-    for key, value in case(ratio, masked).items():
+CASES = {"masked_0.3": [0.3, True, 0.0], "unmasked_0.3": [0.3, False, 0.0], "masked_0": [0.0, True, 0.0],
+         "emphasised_0.3": [0.3, True, 2.0]}
+for name, (ratio, masked, emphasis) in CASES.items():
+    for key, value in case(ratio, masked, emphasis).items():
         tensors[f"{name}.{key}"] = value.contiguous()
 OUT.mkdir(parents=True, exist_ok=True)
 save_file(tensors, OUT / "attention.safetensors", metadata={
     "columns": str(COLUMNS), "rows": str(ROWS), "text_tokens": str(L), "heads": str(HEADS),
     "head_dim": str(HEAD_DIM), "coverage": json.dumps(COVERAGE),
-    "cases": json.dumps({"masked_0.3": [0.3, True], "unmasked_0.3": [0.3, False], "masked_0": [0.0, True]}),
+    "cases": json.dumps(CASES),
 })
 print("wrote", OUT / "attention.safetensors")

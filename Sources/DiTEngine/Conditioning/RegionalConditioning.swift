@@ -13,12 +13,13 @@ public final class RegionalConditioning: StepConditioning, @unchecked Sendable {
     ///   - base: the base prompt's encoding.
     ///   - unconditional: the negative (or empty) prompt's encoding.
     public init(regions: [TextConditioning], base: TextConditioning, unconditional: TextConditioning,
-                grid: RegionGrid, baseRatio: Float, injectSteps: Int, blockInterval: Int) {
+                grid: RegionGrid, baseRatio: Float, injectSteps: Int, blockInterval: Int, emphasis: Float = 0) {
         precondition(regions.count == grid.coverage.count, "one encoding per region")
         let textTokens = base.context.shape[0]
         precondition(regions.allSatisfy { $0.context.shape[0] == textTokens }, "every prompt must be encoded to the same length")
         self.injectSteps = injectSteps
-        attention = RegionalAttention(grid: grid, textTokens: textTokens, baseRatio: baseRatio, blockInterval: blockInterval)
+        attention = RegionalAttention(grid: grid, textTokens: textTokens, baseRatio: baseRatio, blockInterval: blockInterval,
+                                      emphasis: emphasis)
         regional = BranchConditioning(context: Tensor.concatenate(regions.map(\.context) + [base.context]),
                                       pooled: base.pooled, hooks: attention)
         self.base = BranchConditioning(context: base.context, pooled: base.pooled)

@@ -5,7 +5,8 @@
 /// joint attention: for the first `injectSteps` steps each region's text sees only its region's
 /// image tokens (in every `blockInterval`-th block; in the others, all of them), and a base branch
 /// with the base prompt and no mask is blended into the image tokens' attention output with weight
-/// `baseRatio`. Later steps are plain generation with the base prompt.
+/// `baseRatio`. Later steps are plain generation with the base prompt. `emphasis` raises an image
+/// token's attention scores to its regions' text during those steps (0: the published method).
 public struct RegionalPrompt: Sendable, Equatable, Codable {
     /// Where a region lies.
     public enum Area: Sendable, Equatable, Codable {
@@ -34,15 +35,21 @@ public struct RegionalPrompt: Sendable, Equatable, Codable {
     public var blockInterval: Int
     /// A prompt for the area no region covers (as a region of its own); nil: the base prompt alone.
     public var backgroundPrompt: String?
+    /// Added to the scores from image tokens to their regions' text in the masked blocks, in [0, maximumEmphasis].
+    public var emphasis: Double
 
     public init(regions: [Region], baseRatio: Double = 0.3, injectSteps: Int = 8, blockInterval: Int = 1,
-                backgroundPrompt: String? = nil) {
+                backgroundPrompt: String? = nil, emphasis: Double = 0) {
         self.regions = regions
         self.baseRatio = baseRatio
         self.injectSteps = injectSteps
         self.blockInterval = blockInterval
         self.backgroundPrompt = backgroundPrompt
+        self.emphasis = emphasis
     }
+
+    /// The largest emphasis accepted: e^20 ≈ 5·10⁸ already silences every other key.
+    public static let maximumEmphasis = 20.0
 
     /// The most regions a layout may have (the conditional branch's text grows by one prompt per region).
     public static let maximumRegions = 16
@@ -60,6 +67,9 @@ public struct RegionalPrompt: Sendable, Equatable, Codable {
         }
         guard injectSteps >= 0 else {
             throw GenerationError.invalidRequest("inject steps must be 0 or more (got \(injectSteps))")
+        }
+        guard emphasis.isFinite, (0...Self.maximumEmphasis).contains(emphasis) else {
+            throw GenerationError.invalidRequest("the region emphasis must be between 0 and \(Int(Self.maximumEmphasis)) (got \(emphasis))")
         }
         guard blockInterval >= 1 else {
             throw GenerationError.invalidRequest("the block interval must be at least 1 (got \(blockInterval))")

@@ -15,7 +15,7 @@ extension ScaledDotProductAttention {
 
     /// Multi-head attention over `items` sequences of `tokens` rows (packed `[q | k | v]`), where
     /// every item uses `bias` (`bias.tokens == tokens`): for each head, `S = scale·QKᵀ` once, then for
-    /// each component `O += w_row · softmax_mask(S) V`. Only the first `queryTokens` rows are computed.
+    /// each component `O += w_row · softmax_mask(S + offsets) V`. Only the first `queryTokens` rows are computed.
     /// Writes `[items·tokens, heads·headDim]` (rows past `queryTokens` are left as they were).
     public static func multiHead(packedQKV qkv: UnsafePointer<Float>, items: Int, tokens: Int,
                                  queryTokens: Int? = nil, heads: Int, headDim: Int,
@@ -41,6 +41,11 @@ extension ScaledDotProductAttention {
                            c: raw, ldc: tokens)
                 for component in bias.components {
                     probabilities.update(from: raw, count: queryCount * tokens)
+                    if let offsets = component.scoreOffsets {
+                        offsets.withUnsafeBufferPointer { add in
+                            for j in 0..<(queryCount * tokens) { probabilities[j] += add[j] }
+                        }
+                    }
                     component.allowed.withUnsafeBufferPointer { mask in
                         Kernels.maskedSoftmaxRows(probabilities, rows: queryCount, columns: tokens, stride: tokens,
                                                   mask: mask.baseAddress!, maskStride: tokens)

@@ -153,7 +153,8 @@ public final class GenerationPipeline: @unchecked Sendable {
         }
         let conditioning = RegionalConditioning(regions: encodings, base: base, unconditional: unconditional,
                                                 grid: grid, baseRatio: Float(regional.baseRatio),
-                                                injectSteps: regional.injectSteps, blockInterval: regional.blockInterval)
+                                                injectSteps: regional.injectSteps, blockInterval: regional.blockInterval,
+                                                emphasis: Float(regional.emphasis))
         return (conditioning, warnings)
     }
 

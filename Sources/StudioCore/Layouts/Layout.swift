@@ -2,7 +2,7 @@ import Foundation
 
 /// A regional-prompting layout: a base prompt for the whole image, regions with their own prompts,
 /// and how strongly the base is blended in. The engine's method parameters (`injectSteps`,
-/// `blockInterval`) are optional: nil = the model's defaults.
+/// `blockInterval`, `regionEmphasis`) are optional: nil = the model's defaults.
 ///
 /// This is the type the studio's layout editor edits, that layout files, queue jobs and presets
 /// carry and that PNG metadata records. Overlapping regions are allowed: an image token in both
@@ -14,6 +14,9 @@ public struct Layout: Codable, Hashable, Sendable {
     public var regions: [LayoutRegion]
     public var injectSteps: Int?
     public var blockInterval: Int?
+    /// Added to an image token's attention scores to its regions' text while the mask applies
+    /// (0…`maximumEmphasis`; e^E is how much more the region's text counts).
+    public var regionEmphasis: Double?
     /// A prompt of its own for the area no region covers; nil: the base prompt alone governs it.
     public var backgroundPrompt: String?
 
@@ -22,13 +25,24 @@ public struct Layout: Codable, Hashable, Sendable {
     public static let defaultBaseRatio = 0.3
 
     public init(basePrompt: String, baseRatio: Double = defaultBaseRatio, regions: [LayoutRegion],
-                injectSteps: Int? = nil, blockInterval: Int? = nil, backgroundPrompt: String? = nil) {
+                injectSteps: Int? = nil, blockInterval: Int? = nil, backgroundPrompt: String? = nil,
+                regionEmphasis: Double? = nil) {
         self.basePrompt = basePrompt
         self.baseRatio = baseRatio
         self.regions = regions
         self.injectSteps = injectSteps
         self.blockInterval = blockInterval
         self.backgroundPrompt = backgroundPrompt
+        self.regionEmphasis = regionEmphasis
+    }
+
+    /// The largest region emphasis accepted (e^20 already silences every other key).
+    public static let maximumEmphasis = 20.0
+
+    /// Why `emphasis` is not a usable region emphasis, or nil.
+    public static func emphasisProblem(_ emphasis: Double) -> String? {
+        emphasis.isFinite && (0...maximumEmphasis).contains(emphasis)
+            ? nil : "must be between 0 and \(Int(maximumEmphasis)) (got \(emphasis))"
     }
 
     /// The most regions a layout may have (each adds one prompt's tokens to the conditional branch).
@@ -41,6 +55,7 @@ public struct Layout: Codable, Hashable, Sendable {
         case injectSteps = "inject_steps"
         case blockInterval = "block_interval"
         case backgroundPrompt = "background_prompt"
+        case regionEmphasis = "region_emphasis"
     }
 
     /// Throws `JobError.invalidLayout` for a ratio outside [0, 1], no regions, a bad box or an
@@ -70,6 +85,9 @@ public struct Layout: Codable, Hashable, Sendable {
         }
         if let blockInterval, blockInterval < 1 {
             throw JobError.invalidLayout("block interval must be ≥ 1 (got \(blockInterval))")
+        }
+        if let regionEmphasis, let problem = Self.emphasisProblem(regionEmphasis) {
+            throw JobError.invalidLayout("region emphasis \(problem)")
         }
     }
 }

@@ -8,6 +8,7 @@ import Foundation
 /// base_ratio = 0.3              # 0…1: the base prompt's share of the image's attention
 /// inject_steps = 8              # optional (default: the model's studio.json)
 /// block_interval = 1            # optional
+/// region_emphasis = 6           # optional: 0…20, how much more a region's text counts (e^E)
 /// background_prompt = "…"       # optional: a prompt for the area no region covers
 ///
 /// [[region]]
@@ -22,7 +23,7 @@ import Foundation
 /// Overlapping regions are allowed: tokens in both see both prompts. Unknown keys are warnings;
 /// every error names the file, the line and the key.
 public enum LayoutFile {
-    static let topKeys = ["base_prompt", "base_ratio", "inject_steps", "block_interval", "background_prompt", "region"]
+    static let topKeys = ["base_prompt", "base_ratio", "inject_steps", "block_interval", "region_emphasis", "background_prompt", "region"]
     static let regionKeys = ["box", "mask", "prompt"]
 
     /// Loads the layout in `url`; mask paths stay as written (relative to the file's folder).
@@ -51,6 +52,8 @@ public enum LayoutFile {
         }
         let injectSteps = try document.integer(root, "inject_steps", in: 0...10_000)
         let blockInterval = try document.integer(root, "block_interval", in: 1...1000)
+        let emphasis = try document.number(root, "region_emphasis")
+        if let emphasis, let problem = Layout.emphasisProblem(emphasis) { throw document.invalid(root, "region_emphasis", problem) }
         let background = try document.string(root, "background_prompt")
         guard let tables = try document.tables(root, "region"), !tables.isEmpty else {
             throw ConfigFileError.missingKey(file: document.file, key: "region",
@@ -104,7 +107,7 @@ public enum LayoutFile {
             }
         }
         return Layout(basePrompt: basePrompt, baseRatio: baseRatio, regions: regions, injectSteps: injectSteps,
-                      blockInterval: blockInterval, backgroundPrompt: background)
+                      blockInterval: blockInterval, backgroundPrompt: background, regionEmphasis: emphasis)
     }
 
     /// The layout as TOML text (what `load` reads back to the same layout).
@@ -112,6 +115,7 @@ public enum LayoutFile {
         var lines = ["base_prompt = \(quoted(layout.basePrompt))", "base_ratio = \(layout.baseRatio)"]
         if let injectSteps = layout.injectSteps { lines.append("inject_steps = \(injectSteps)") }
         if let blockInterval = layout.blockInterval { lines.append("block_interval = \(blockInterval)") }
+        if let emphasis = layout.regionEmphasis { lines.append("region_emphasis = \(emphasis)") }
         if let background = layout.backgroundPrompt { lines.append("background_prompt = \(quoted(background))") }
         for region in layout.regions {
             lines.append("")

@@ -35,7 +35,7 @@ import Foundation
 ///
 /// ```toml
 /// [[operations]]
-/// op = "regional"                     # base_ratio, inject_steps, block_interval, background_prompt
+/// op = "regional"                     # base_ratio, inject_steps, block_interval, region_emphasis, background_prompt
 /// [[operations.region]]
 /// box = [0.0, 0.0, 0.5, 1.0]
 /// prompt = "a large red circle"
@@ -63,7 +63,7 @@ public struct PresetLoader {
                               "cache", "caching", "prompt_template", "prompt", "negative_prompt", "model"]
     static let operationKeys = ["op", "label", "parameter", "values", "steps", "guidance", "shift", "sampler", "rng", "size",
                                 "seed_policy", "count", "prompt_template", "negative_prompt", "prompt"]
-    static let regionalKeys = ["base_ratio", "inject_steps", "block_interval", "background_prompt", "region"]
+    static let regionalKeys = ["base_ratio", "inject_steps", "block_interval", "region_emphasis", "background_prompt", "region"]
     static let editKeys = ["strength", "boxes", "feather", "prompt", "source_prompt"]
     static let sweepParameters = ["guidance", "shift", "steps", "sampler"]
 
@@ -215,6 +215,8 @@ public struct PresetLoader {
         guard ratio.isFinite, (0...1).contains(ratio) else { throw document.invalid(table, "base_ratio", "must be between 0 and 1 (got \(ratio))") }
         let inject = try document.integer(table, "inject_steps", in: 0...10_000)
         let interval = try document.integer(table, "block_interval", in: 1...1000)
+        let emphasis = try document.number(table, "region_emphasis")
+        if let emphasis, let problem = Layout.emphasisProblem(emphasis) { throw document.invalid(table, "region_emphasis", problem) }
         let background = try document.string(table, "background_prompt")
         guard let tables = try document.tables(table, "region"), !tables.isEmpty else {
             throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("region"),
@@ -231,7 +233,7 @@ public struct PresetLoader {
             return LayoutRegion(box: try box(document, region, "box"), prompt: prompt)
         }
         return .regional(Layout(basePrompt: "", baseRatio: ratio, regions: regions, injectSteps: inject, blockInterval: interval,
-                                backgroundPrompt: background))
+                                backgroundPrompt: background, regionEmphasis: emphasis))
     }
 
     /// An editing operation's job, its source left empty (the previous result fills it).

@@ -79,6 +79,7 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
         if let regional {
             try check("regional.inject_steps", regional.injectSteps >= 0 ? nil : "must be 0 or more (got \(regional.injectSteps))")
             try check("regional.block_interval", regional.blockInterval >= 1 ? nil : "must be at least 1 (got \(regional.blockInterval))")
+            try check("regional.region_emphasis", Layout.emphasisProblem(regional.regionEmphasis))
         }
         if let vitalBlocks {
             try check("vital_blocks", vitalBlocks.allSatisfy { $0 >= 0 } ? nil : "block indices must be 0 or more")
@@ -91,16 +92,28 @@ public struct ModelStudioDefaults: Codable, Equatable, Sendable {
 public struct RegionalDefaults: Codable, Equatable, Sendable {
     public var injectSteps: Int
     public var blockInterval: Int
+    /// How much an image token's attention scores to its regions' text are raised (0: the bare mask).
+    public var regionEmphasis: Double
 
-    /// Without tuning: the method's published FLUX settings scaled to a short schedule.
-    public init(injectSteps: Int = 8, blockInterval: Int = 1) {
+    /// Without tuning: the method's published FLUX settings scaled to a short schedule, no emphasis.
+    public init(injectSteps: Int = 8, blockInterval: Int = 1, regionEmphasis: Double = 0) {
         self.injectSteps = injectSteps
         self.blockInterval = blockInterval
+        self.regionEmphasis = regionEmphasis
+    }
+
+    /// `region_emphasis` may be left out (a model tuned before it existed): 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        injectSteps = try container.decode(Int.self, forKey: .injectSteps)
+        blockInterval = try container.decode(Int.self, forKey: .blockInterval)
+        regionEmphasis = try container.decodeIfPresent(Double.self, forKey: .regionEmphasis) ?? 0
     }
 
     enum CodingKeys: String, CodingKey {
         case injectSteps = "inject_steps"
         case blockInterval = "block_interval"
+        case regionEmphasis = "region_emphasis"
     }
 }
 

@@ -128,7 +128,7 @@ public final class DiTGenerationEngine: GenerationEngine {
     }
 
     /// A regional request: the layout's base prompt (the job's prompt when the layout has none) and
-    /// its regions; inject steps and block interval the layout leaves open come from `defaults`.
+    /// its regions; inject steps, block interval and emphasis the layout leaves open come from `defaults`.
     /// A region with a mask in `masks` is that mask; the others are their boxes.
     static func request(for p: GenerateParameters, layout: Layout, masks: [RegionMask?] = [],
                         defaults: RegionalDefaults) -> GenerationRequest {
@@ -144,7 +144,8 @@ public final class DiTGenerationEngine: GenerationEngine {
             baseRatio: layout.baseRatio,
             injectSteps: layout.injectSteps ?? defaults.injectSteps,
             blockInterval: layout.blockInterval ?? defaults.blockInterval,
-            backgroundPrompt: layout.backgroundPrompt)
+            backgroundPrompt: layout.backgroundPrompt,
+            emphasis: layout.regionEmphasis ?? defaults.regionEmphasis)
         return request
     }
 }

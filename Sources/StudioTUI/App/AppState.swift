@@ -118,6 +118,7 @@ public struct LayoutEditorState: Equatable, Sendable {
     /// The regional method's settings; nil: the model's (`modelRegional`).
     public var injectSteps: Int?
     public var blockInterval: Int?
+    public var regionEmphasis: Double?
     /// The model's regional settings, shown for what the layout leaves open.
     public var modelRegional = RegionalDefaults()
     public var filePath: String?
@@ -131,7 +132,7 @@ public struct LayoutEditorState: Equatable, Sendable {
         Layout(basePrompt: basePrompt, baseRatio: baseRatio,
                regions: canvas.boxes.indices.map { LayoutRegion(box: canvas.boxes[$0], prompt: canvas.prompts[$0]) },
                injectSteps: injectSteps, blockInterval: blockInterval,
-               backgroundPrompt: backgroundPrompt.isEmpty ? nil : backgroundPrompt)
+               backgroundPrompt: backgroundPrompt.isEmpty ? nil : backgroundPrompt, regionEmphasis: regionEmphasis)
     }
 
     public mutating func load(_ layout: Layout, path: String?) {
@@ -141,6 +142,7 @@ public struct LayoutEditorState: Equatable, Sendable {
         backgroundPrompt = layout.backgroundPrompt ?? ""
         injectSteps = layout.injectSteps
         blockInterval = layout.blockInterval
+        regionEmphasis = layout.regionEmphasis
         filePath = path
     }
 }

@@ -440,10 +440,14 @@ public enum Reducer {
         case .blockIntervalUp, .blockIntervalDown:
             let current = state.layout.blockInterval ?? state.layout.modelRegional.blockInterval
             state.layout.blockInterval = max(1, min(Self.maximumBlockInterval, current + (action == .blockIntervalUp ? 1 : -1)))
+        case .emphasisUp, .emphasisDown:
+            let current = state.layout.regionEmphasis ?? state.layout.modelRegional.regionEmphasis
+            state.layout.regionEmphasis = max(0, min(Layout.maximumEmphasis, (current + (action == .emphasisUp ? 1 : -1)).rounded()))
         case .regionalSettingsReset:
             state.layout.injectSteps = nil
             state.layout.blockInterval = nil
-            state.status = StatusMessage("inject steps and block interval: the model's")
+            state.layout.regionEmphasis = nil
+            state.status = StatusMessage("inject steps, block interval and emphasis: the model's")
         case .editBackgroundPrompt: beginField(.backgroundPrompt, text: state.layout.backgroundPrompt, &state)
         case .strengthUp: state.edit.strength = min(1, ((state.edit.strength + 0.05) * 100).rounded() / 100)
         case .strengthDown: state.edit.strength = max(0.05, ((state.edit.strength - 0.05) * 100).rounded() / 100)

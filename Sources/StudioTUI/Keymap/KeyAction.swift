@@ -16,7 +16,8 @@ public enum KeyAction: Hashable, Sendable {
     case moveBoxLeft, moveBoxRight, moveBoxUp, moveBoxDown
     case growWidth, shrinkWidth, growHeight, shrinkHeight
     case baseRatioUp, baseRatioDown
-    case editBackgroundPrompt, injectStepsUp, injectStepsDown, blockIntervalUp, blockIntervalDown, regionalSettingsReset
+    case editBackgroundPrompt, injectStepsUp, injectStepsDown, blockIntervalUp, blockIntervalDown,
+         emphasisUp, emphasisDown, regionalSettingsReset
     case saveLayout, openLayout, queueCanvas
     // The edit panel.
     case nextEditMode, previousEditMode, strengthUp, strengthDown, editSourcePrompt, openSourceFile

@@ -83,11 +83,17 @@ enum LayoutEditorView {
 }
 
 extension LayoutEditorView {
-    /// `inject steps 8 (model's) · block interval 2`: the method's settings, and which the model decides.
+    /// `inject 8* · interval 2 · emphasis 6* · *model's · i v e =`: the method's settings, a star on
+    /// those the model decides (short enough for the side list of an 80-column terminal).
     static func methodLine(_ editor: LayoutEditorState) -> String {
-        func value(_ own: Int?, _ model: Int) -> String { own.map(String.init) ?? "\(model) (model's)" }
-        return "inject steps \(value(editor.injectSteps, editor.modelRegional.injectSteps)) · block interval "
-            + "\(value(editor.blockInterval, editor.modelRegional.blockInterval)) · i/I v/V ="
+        func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e6 ? String(Int(x)) : String(x) }
+        func value(_ own: Int?, _ model: Int) -> String { own.map(String.init) ?? "\(model)*" }
+        func value(_ own: Double?, _ model: Double) -> String { own.map(text) ?? "\(text(model))*" }
+        let decided = editor.injectSteps == nil || editor.blockInterval == nil || editor.regionEmphasis == nil
+        return "inject \(value(editor.injectSteps, editor.modelRegional.injectSteps)) · interval "
+            + "\(value(editor.blockInterval, editor.modelRegional.blockInterval)) · emphasis "
+            + "\(value(editor.regionEmphasis, editor.modelRegional.regionEmphasis))"
+            + (decided ? " · *model's" : "") + " · i v e ="
     }
 }
 

@@ -1,0 +1,51 @@
+import Foundation
+import ShapesWorld
+import StudioCore
+
+/// Keeps what `evaluate-regions --save` needs to study the misses afterwards: each image as a PNG and
+/// one JSON line per layout with its boxes, the detector's regions in each image and each box's verdict.
+struct PlacementRecorder {
+    let folder: URL
+    private let records: FileHandle
+
+    init(folder: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let url = folder.appendingPathComponent("records.jsonl")
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+            records = try FileHandle(forWritingTo: url)
+        } catch {
+            throw CLIError.badInput("--save \(folder.path): cannot write there (\(error.localizedDescription)); choose a writable folder")
+        }
+        self.folder = folder
+    }
+
+    /// Writes the images and the record; a failure is reported and the measurement goes on.
+    func record(index: Int, seed: UInt64, layout: PlacementLayout, regional: RGBImage, plain: RGBImage?) {
+        let name = String(format: "%03d", index)
+        var line: [String: Any] = [
+            "index": index, "seed": seed, "base_prompt": layout.basePrompt,
+            "boxes": layout.boxes.map { box -> [String: Any] in
+                ["box": [box.x0, box.y0, box.x1, box.y1], "colour": box.object.colour, "shape": box.object.shape.rawValue,
+                 "size": box.object.size.rawValue]
+            },
+        ]
+        for (kind, image) in [("regional", regional), ("plain", plain)] {
+            guard let image else { continue }
+            do {
+                try PNGFile.write(image, to: folder.appendingPathComponent("\(name)-\(kind).png"))
+            } catch {
+                Console.error("note: could not save \(name)-\(kind).png: \(error)")
+            }
+            let regions = Detector().regions(pixels: image.pixels, width: image.width, height: image.height).regions
+            line[kind] = [
+                "found": layout.judge(pixels: image.pixels, width: image.width, height: image.height),
+                "regions": regions.map { r -> [String: Any] in
+                    ["colour": r.colour, "shape": r.shape.rawValue, "size": r.size.rawValue, "cx": r.cx, "cy": r.cy, "area": r.area]
+                },
+            ]
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) else { return }
+        records.write(data + Data("\n".utf8))
+    }
+}
