@@ -112,6 +112,11 @@ struct BenchCommand: ParsableCommand {
                   String(format: "%8.2f ms  %6.1f GFLOP/s effective = %.0f%% of sgemm peak (%.3f GFLOP per forward)",
                          forwardMs, gflops, 100 * gflops / peak, flops / 1e9)))
 
+        if batch == 2 {
+            try compareRegionalGuidance(loaded.transformer, x: x, textTokens: textTokens, imageTokens: imageTokens,
+                                        context: guidance.context, pooled: guidance.pooled, gridShape: noiseShape)
+        }
+
         // The sampling loop alone (prompts encoded, noise drawn), then a whole generation.
         var loopMs: [Double] = []
         var finalSample = Tensor(shape: noiseShape)
@@ -159,6 +164,41 @@ struct BenchCommand: ParsableCommand {
                                      cached: cached)
         try printJobsTable(jobs, pipeline: pipeline, source: source, size: imageSize,
                            flopsPerEvaluation: flops, peak: peak, torch: torch)
+    }
+
+    /// How a guided step of a two-region layout is cheaper: its two branches have contexts of different
+    /// lengths (three prompts under the regional mask, one empty prompt), so either each runs as a forward
+    /// of its own (what the engine does) or the unconditional context is padded to the regional length and
+    /// both run as one batch. The padded batch is timed with the regional bias on both items: masking
+    /// does not change the work, so its time is what a padded pass would cost.
+    private func compareRegionalGuidance(_ transformer: SD3Transformer, x: Tensor, textTokens: Int, imageTokens: Int,
+                                         context: Tensor, pooled: Tensor, gridShape: [Int]) throws {
+        let regions = 2
+        let config = transformer.config
+        let columns = gridShape[3] / config.patchSize, rows = gridShape[2] / config.patchSize
+        let grid = RegionGrid(areas: [.box(x0: 0, y0: 0, x1: 0.5, y1: 1), .box(x0: 0.5, y0: 0, x1: 1, y1: 1)],
+                              columns: columns, rows: rows)
+        let hooks = RegionalAttention(grid: grid, textTokens: textTokens, baseRatio: 0.3, blockInterval: 1, emphasis: 6)
+        let one = context.slice(0..<1)
+        let width = one.shape[2]
+        let text = one.reshaped([textTokens, width])
+        let regionalContext = Tensor.concatenate([text, text, text]).reshaped([1, 3 * textTokens, width])  // two regions and the base
+        let single = x.slice(0..<1)
+        let pooledOne = pooled.slice(0..<1)
+        let regionalForward = ForwardContext(step: 0, sigma: 0.5, branches: [.conditional], hooks: hooks)
+        let separate = try Self.median(max(runs, 5)) {
+            _ = try transformer.forward(x: single, timesteps: [500], context: regionalContext, pooled: pooledOne, forward: regionalForward)
+            _ = try transformer.forward(x: single, timesteps: [500], context: one, pooled: pooledOne)
+        }
+        let paddedContext = Tensor.concatenate([regionalContext, regionalContext])
+        let paddedForward = ForwardContext(step: 0, sigma: 0.5, branches: [.conditional, .unconditional], hooks: hooks)
+        let padded = try Self.median(max(runs, 5)) {
+            _ = try transformer.forward(x: x, timesteps: [500, 500], context: paddedContext, pooled: pooled, forward: paddedForward)
+        }
+        print(row("regional guided step (\(regions) regions)",
+                  String(format: "%8.2f ms as two passes (%d + %d tokens), %.2f ms as one padded batch (2 × %d tokens): padding %.2f×",
+                         separate, imageTokens + (regions + 1) * textTokens, imageTokens + textTokens, padded,
+                         imageTokens + (regions + 1) * textTokens, padded / separate)))
     }
 
     /// A row per job, in Markdown (so that it can go into Benchmarks/README.md as it is).
