@@ -16,7 +16,8 @@ final class BenchCommandTests: XCTestCase {
         // encoder's 16 positions; CFG 2 runs the batch of two.
         XCTAssertTrue(header.contains("32x32 → 4×8×8 sampled, 16 image + 16 text tokens, batch 2 (cfg 2.0), 1 steps, 1 thread(s)"), header)
 
-        let expectedRows = ["sgemm 1024³ (best of 5)", "model load", "transformer forward (batch 2)", "sampling loop (1 steps)",
+        let expectedRows = ["sgemm 1024³ (best of 5)", "model load", "transformer forward (batch 2)",
+                            "regional guided step (2 regions)", "sampling loop (1 steps)",
                             "VAE decode", "full generation (encode, loop, decode)", "`dit-studio generate` process (whole)"]
         let sections = result.standardOutput.components(separatedBy: "\n\n")
         XCTAssertEqual(sections.count, 2, result.standardOutput)
