@@ -83,6 +83,41 @@ final class PresetEditingTests: XCTestCase {
         XCTAssertEqual(from, "a large red square")
     }
 
+    /// A regional operation's region may be a mask PNG beside the preset file; the plan's layout names
+    /// it by its absolute path and its bounding box, and a mask that is not a PNG names the key.
+    func testARegionalOperationTakesAMaskBesideThePresetFile() throws {
+        let directory = try makeTemporaryDirectory(for: self)
+        var pixels = [UInt8](repeating: 0, count: 8 * 8 * 3)
+        for y in 2..<6 { for x in 4..<8 { for c in 0..<3 { pixels[(y * 8 + x) * 3 + c] = 255 } } }
+        try PNGFile.write(RGBImage(width: 8, height: 8, pixels: pixels), to: directory.appendingPathComponent("right.png"))
+        try Data("not a png".utf8).write(to: directory.appendingPathComponent("fake.png"))
+        func preset(mask: String) -> URL {
+            let url = directory.appendingPathComponent("masked-\(mask).toml")
+            try? Data("""
+                [settings]
+                prompt = "two shapes"
+                [[operations]]
+                op = "regional"
+                region_emphasis = 3
+                [[operations.region]]
+                mask = "\(mask)"
+                prompt = "a large red circle"
+                """.utf8).write(to: url)
+            return url
+        }
+        let loaded = try loader.load(contentsOf: preset(mask: "right.png"), source: .user(path: "masked.toml")).0
+        var generator = SeededGenerator(seed: 1)
+        guard case let .regional(layout) = try loaded.plan(prompt: nil, seed: 1, using: &generator).steps[0].requests[0].kind else {
+            return XCTFail("regional")
+        }
+        XCTAssertEqual(layout.regions[0].mask, directory.appendingPathComponent("right.png").path)
+        XCTAssertEqual(layout.regions[0].box, RegionBox(x0: 0.5, y0: 0.25, x1: 1, y1: 0.75))
+        XCTAssertEqual(layout.regionEmphasis, 3)
+        XCTAssertThrowsError(try loader.load(contentsOf: preset(mask: "fake.png"), source: .user(path: "masked.toml"))) { error in
+            XCTAssertTrue("\(error)".contains("key 'operations.1.region.1.mask'"), "\(error)")
+        }
+    }
+
     func testBadEditingOperationsNameTheKey() {
         XCTAssertEqual(refusal("[[operations]]\nop = \"inpaint\"\nprompt = \"x\""),
                        "edit.toml: key 'operations.1.boxes' is missing: an inpaint lists the boxes to regenerate: boxes = [[x0, y0, x1, y1]]")
@@ -93,7 +128,7 @@ final class PresetEditingTests: XCTestCase {
         XCTAssertEqual(refusal("[[operations]]\nop = \"inject\""),
                        "edit.toml: key 'operations.1.prompt' is missing: an injection edit says what the result should show")
         XCTAssertEqual(refusal("[[operations]]\nop = \"regional\""),
-                       "edit.toml: key 'operations.1.region' is missing: a regional operation has [[operations.region]] tables with a box and a prompt")
+                       "edit.toml: key 'operations.1.region' is missing: a regional operation has [[operations.region]] tables with a box (or mask) and a prompt")
         XCTAssertTrue(refusal("[[operations]]\nop = \"inpaint\"\nprompt = \"x\"\nboxes = [[0, 0, 2, 1]]").contains("goes outside the image"))
         XCTAssertTrue(refusal("[[operations]]\nop = \"inpaint\"\nprompt = \"x\"\nboxes = [\"a\"]").contains("each box is [x0, y0, x1, y1]"))
         XCTAssertTrue(refusal("[[operations]]\nop = \"variation\"\nparameter = \"steps\"").contains("only a sweep has 'parameter'"))

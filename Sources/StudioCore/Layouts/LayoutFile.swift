@@ -62,52 +62,55 @@ public enum LayoutFile {
         guard tables.count <= Layout.maximumRegions else {
             throw document.invalid(root, "region", "at most \(Layout.maximumRegions) regions (got \(tables.count))")
         }
-        var regions: [LayoutRegion] = []
-        for table in tables {
-            document.warnAboutUnknownKeys(in: table, known: regionKeys)
-            guard let prompt = try document.string(table, "prompt"),
-                  !prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("prompt"),
-                                                 reason: "every region needs a prompt")
-            }
-            let maskPath = try document.string(table, "mask")
-            let boxValues = try document.array(table, "box")
-            switch (boxValues, maskPath) {
-            case (nil, nil):
-                throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("box"),
-                                                 reason: "give the region a box = [x0, y0, x1, y1] or a mask = \"file.png\"")
-            case (_?, _?):
-                throw document.invalid(table, "mask", "a region has a box or a mask, not both")
-            case let (values?, nil):
-                let numbers = try values.map { value -> Double in
-                    switch value {
-                    case let .integer(n): return Double(n)
-                    case let .float(x): return x
-                    default: throw document.invalid(table, "box", "expected four numbers [x0, y0, x1, y1], found \(value.typeName)")
-                    }
-                }
-                guard numbers.count == 4 else {
-                    throw document.invalid(table, "box", "expected four numbers [x0, y0, x1, y1] (got \(numbers.count))")
-                }
-                let box = RegionBox(x0: numbers[0], y0: numbers[1], x1: numbers[2], y1: numbers[3])
-                do { try box.validate() } catch let JobError.invalidLayout(reason) {
-                    throw document.invalid(table, "box", reason)
-                }
-                regions.append(LayoutRegion(box: box, prompt: prompt))
-            case let (nil, path?):
-                let mask: RegionMaskBounds
-                do {
-                    mask = try RegionMaskBounds(path: path, directory: directory)
-                } catch let JobError.invalidLayout(reason) {
-                    throw document.invalid(table, "mask", reason)
-                } catch let JobError.invalidMask(reason) {
-                    throw document.invalid(table, "mask", reason)
-                }
-                regions.append(LayoutRegion(box: mask.box, prompt: prompt, mask: mask.path))
-            }
-        }
+        let regions = try tables.map { try region(document, $0, directory: directory) }
         return Layout(basePrompt: basePrompt, baseRatio: baseRatio, regions: regions, injectSteps: injectSteps,
                       blockInterval: blockInterval, backgroundPrompt: background, regionEmphasis: emphasis)
+    }
+
+    /// One `[[region]]` table: a prompt and a box or a mask PNG (relative paths resolve against
+    /// `directory` and are kept absolute). Shared by layout files and presets' regional operations.
+    static func region(_ document: ConfigDocument, _ table: ConfigTable, directory: URL?) throws -> LayoutRegion {
+        document.warnAboutUnknownKeys(in: table, known: regionKeys)
+        guard let prompt = try document.string(table, "prompt"),
+              !prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("prompt"),
+                                             reason: "every region needs a prompt")
+        }
+        let maskPath = try document.string(table, "mask")
+        let boxValues = try document.array(table, "box")
+        switch (boxValues, maskPath) {
+        case (nil, nil):
+            throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("box"),
+                                             reason: "give the region a box = [x0, y0, x1, y1] or a mask = \"file.png\"")
+        case (_?, _?):
+            throw document.invalid(table, "mask", "a region has a box or a mask, not both")
+        case let (values?, nil):
+            let numbers = try values.map { value -> Double in
+                switch value {
+                case let .integer(n): return Double(n)
+                case let .float(x): return x
+                default: throw document.invalid(table, "box", "expected four numbers [x0, y0, x1, y1], found \(value.typeName)")
+                }
+            }
+            guard numbers.count == 4 else {
+                throw document.invalid(table, "box", "expected four numbers [x0, y0, x1, y1] (got \(numbers.count))")
+            }
+            let box = RegionBox(x0: numbers[0], y0: numbers[1], x1: numbers[2], y1: numbers[3])
+            do { try box.validate() } catch let JobError.invalidLayout(reason) {
+                throw document.invalid(table, "box", reason)
+            }
+            return LayoutRegion(box: box, prompt: prompt)
+        case let (nil, path?):
+            let mask: RegionMaskBounds
+            do {
+                mask = try RegionMaskBounds(path: path, directory: directory)
+            } catch let JobError.invalidLayout(reason) {
+                throw document.invalid(table, "mask", reason)
+            } catch let JobError.invalidMask(reason) {
+                throw document.invalid(table, "mask", reason)
+            }
+            return LayoutRegion(box: mask.box, prompt: prompt, mask: mask.path)
+        }
     }
 
     /// The layout as TOML text (what `load` reads back to the same layout).

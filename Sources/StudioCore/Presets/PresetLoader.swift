@@ -37,7 +37,7 @@ import Foundation
 /// [[operations]]
 /// op = "regional"                     # base_ratio, inject_steps, block_interval, region_emphasis, background_prompt
 /// [[operations.region]]
-/// box = [0.0, 0.0, 0.5, 1.0]
+/// box = [0.0, 0.0, 0.5, 1.0]                # or mask = "file.png", relative to the preset file
 /// prompt = "a large red circle"
 ///
 /// [[operations]]
@@ -70,18 +70,19 @@ public struct PresetLoader {
     /// Loads the preset in `url`; `displayPath` is how messages name the file.
     public func load(contentsOf url: URL, source: PresetSource, displayPath: String? = nil) throws -> (Preset, [ConfigWarning]) {
         let document = try ConfigDocument(contentsOf: url, displayPath: displayPath)
-        let preset = try load(document, defaultName: url.deletingPathExtension().lastPathComponent, source: source)
+        let preset = try load(document, defaultName: url.deletingPathExtension().lastPathComponent, source: source,
+                              directory: url.deletingLastPathComponent())
         return (preset, document.warnings)
     }
 
-    /// Loads a preset from TOML text (tests, and files already read).
-    public func load(text: String, file: String, source: PresetSource) throws -> (Preset, [ConfigWarning]) {
+    /// Loads a preset from TOML text (tests, and files already read); mask paths resolve against `directory`.
+    public func load(text: String, file: String, source: PresetSource, directory: URL? = nil) throws -> (Preset, [ConfigWarning]) {
         let document = try ConfigDocument(file: file, text: text)
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        return (try load(document, defaultName: name, source: source), document.warnings)
+        return (try load(document, defaultName: name, source: source, directory: directory), document.warnings)
     }
 
-    private func load(_ document: ConfigDocument, defaultName: String, source: PresetSource) throws -> Preset {
+    private func load(_ document: ConfigDocument, defaultName: String, source: PresetSource, directory: URL?) throws -> Preset {
         let root = document.root
         document.warnAboutUnknownKeys(in: root, known: Self.topKeys)
         let name = try document.string(root, "name") ?? defaultName
@@ -116,7 +117,7 @@ public struct PresetLoader {
 
         var operations: [PresetOperation] = []
         for table in try document.tables(root, "operations") ?? [] {
-            operations.append(try readOperation(document, table))
+            operations.append(try readOperation(document, table, directory: directory))
         }
         var preset = Preset(name: name, description: description, settings: settings, operations: operations, source: source)
         preset.statedSettings = stated
@@ -154,7 +155,7 @@ public struct PresetLoader {
         return patch
     }
 
-    private func readOperation(_ document: ConfigDocument, _ table: ConfigTable) throws -> PresetOperation {
+    private func readOperation(_ document: ConfigDocument, _ table: ConfigTable, directory: URL?) throws -> PresetOperation {
         guard let name = try document.string(table, "op") else {
             throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("op"),
                                              reason: "every operation names what it does: " + PresetOperation.allNames.joined(separator: ", "))
@@ -175,7 +176,7 @@ public struct PresetLoader {
         let prompt = try document.string(table, "prompt")
         if kind == .regional || kind.editsPreviousResult {
             try rejectSweepKeys(document, table, in: name)
-            let job = kind == .regional ? try regionalJob(document, table) : try editJob(kind, document, table, prompt: prompt)
+            let job = kind == .regional ? try regionalJob(document, table, directory: directory) : try editJob(kind, document, table, prompt: prompt)
             return PresetOperation(kind: kind, patches: [overrides], label: label, job: job, prompt: prompt)
         }
         switch kind {
@@ -210,7 +211,7 @@ public struct PresetLoader {
     }
 
     /// A regional operation's layout (the base prompt is the run's prompt, filled in by the plan).
-    private func regionalJob(_ document: ConfigDocument, _ table: ConfigTable) throws -> JobKind {
+    private func regionalJob(_ document: ConfigDocument, _ table: ConfigTable, directory: URL?) throws -> JobKind {
         let ratio = try document.number(table, "base_ratio") ?? 0.3
         guard ratio.isFinite, (0...1).contains(ratio) else { throw document.invalid(table, "base_ratio", "must be between 0 and 1 (got \(ratio))") }
         let inject = try document.integer(table, "inject_steps", in: 0...10_000)
@@ -220,18 +221,12 @@ public struct PresetLoader {
         let background = try document.string(table, "background_prompt")
         guard let tables = try document.tables(table, "region"), !tables.isEmpty else {
             throw ConfigFileError.missingKey(file: document.file, key: table.keyPath("region"),
-                                             reason: "a regional operation has [[operations.region]] tables with a box and a prompt")
+                                             reason: "a regional operation has [[operations.region]] tables with a box (or mask) and a prompt")
         }
         guard tables.count <= Layout.maximumRegions else {
             throw document.invalid(table, "region", "at most \(Layout.maximumRegions) regions (got \(tables.count))")
         }
-        let regions = try tables.map { region -> LayoutRegion in
-            document.warnAboutUnknownKeys(in: region, known: ["box", "prompt"])
-            guard let prompt = try document.string(region, "prompt"), !prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw ConfigFileError.missingKey(file: document.file, key: region.keyPath("prompt"), reason: "every region needs a prompt")
-            }
-            return LayoutRegion(box: try box(document, region, "box"), prompt: prompt)
-        }
+        let regions = try tables.map { try LayoutFile.region(document, $0, directory: directory) }
         return .regional(Layout(basePrompt: "", baseRatio: ratio, regions: regions, injectSteps: inject, blockInterval: interval,
                                 backgroundPrompt: background, regionEmphasis: emphasis))
     }
