@@ -17,10 +17,13 @@ final class RegionalAndEditCommandTests: XCTestCase {
         let first = directory.appendingPathComponent("regional.png").path
         let again = directory.appendingPathComponent("again.png").path
         let plain = directory.appendingPathComponent("plain.png").path
-        let made = try runDiTStudio(["generate", "a large red circle and a small blue square", "--model", model, "--seed", "3",
-                                     "--steps", "3", "--region", "0,0,0.5,1:a large red circle",
-                                     "--region", "0.5,0,1,1:a small blue square", "--inject-steps", "2",
-                                     "--region-emphasis", "4", "--out", first])
+        func twoRegions(emphasis: String, out: String) throws -> CommandResult {
+            try runDiTStudio(["generate", "a large red circle and a small blue square", "--model", model, "--seed", "3",
+                              "--steps", "3", "--region", "0,0,0.5,1:a large red circle",
+                              "--region", "0.5,0,1,1:a small blue square", "--inject-steps", "2",
+                              "--region-emphasis", emphasis, "--out", out])
+        }
+        let made = try twoRegions(emphasis: "4", out: first)
         XCTAssertEqual(made.status, 0, made.standardError)
         let provenance = try XCTUnwrap(try ImageMetadata(contentsOf: URL(fileURLWithPath: first)).provenance)
         guard case let .regional(layout) = provenance.kind else { return XCTFail("the job kind is regional: \(provenance.kind)") }
@@ -41,10 +44,7 @@ final class RegionalAndEditCommandTests: XCTestCase {
         XCTAssertNotEqual(try pixels(first), try pixels(plain), "the regions change the image")
 
         let bare = directory.appendingPathComponent("bare.png").path
-        let withoutEmphasis = try runDiTStudio(["generate", "a large red circle and a small blue square", "--model", model, "--seed", "3",
-                                                "--steps", "3", "--region", "0,0,0.5,1:a large red circle",
-                                                "--region", "0.5,0,1,1:a small blue square", "--inject-steps", "2",
-                                                "--region-emphasis", "0", "--out", bare])
+        let withoutEmphasis = try twoRegions(emphasis: "0", out: bare)
         XCTAssertEqual(withoutEmphasis.status, 0, withoutEmphasis.standardError)
         XCTAssertNotEqual(try pixels(first), try pixels(bare), "the emphasis changes the image")
     }
