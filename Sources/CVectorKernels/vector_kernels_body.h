@@ -1,0 +1,145 @@
+// One variant of the vector kernels: included by vector_kernels.c once per instruction set, with
+// VK_SUFFIX naming the variant and VK_TARGET its target attribute. Sixteen-lane vectors (GCC/clang
+// vector extensions) lower to one zmm, two ymm or four xmm registers.
+//
+// Each operation below mirrors the Swift code it replaces, in the same order; contraction is off
+// in the including file, so no multiply-add is fused and every variant rounds identically.
+
+#include <string.h>
+
+#define VK_CAT2(a, b) a##_##b
+#define VK_CAT(a, b) VK_CAT2(a, b)
+#define VK(name) VK_CAT(name, VK_SUFFIX)
+
+#ifndef VK_TYPES_DEFINED
+#define VK_TYPES_DEFINED
+typedef float vk_f16x __attribute__((vector_size(64)));
+typedef int32_t vk_i16x __attribute__((vector_size(64)));
+typedef float vk_f8x __attribute__((vector_size(32)));
+#endif
+
+/// `Kernels.fastExp` on sixteen lanes: clamp to [-87.33654, 88.72283], n = round(x/ln2) by the
+/// 1.5·2²³ shifter, r = x − n·ln2 in two parts, a degree-6 polynomial, 2ⁿ as two exponent factors.
+static inline __attribute__((always_inline)) VK_TARGET vk_f16x VK(exp16)(vk_f16x value) {
+    const vk_f16x zero = {0}, low = zero + -87.33654f, high = zero + 88.72283f;
+    vk_i16x below = value < low;
+    vk_f16x x = (vk_f16x)((below & (vk_i16x)low) | (~below & (vk_i16x)value));
+    vk_i16x above = x > high;
+    x = (vk_f16x)((above & (vk_i16x)high) | (~above & (vk_i16x)x));
+    const float shifter = 12582912.0f;
+    vk_f16x shifted = x * 1.44269504088896341f + shifter;
+    vk_f16x n = shifted - shifter;
+    vk_f16x r = x - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    vk_f16x r2 = r * r;
+    vk_f16x p = zero + 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    vk_f16x er = p * r2 + r + 1.0f;
+    vk_i16x shifterBits = (vk_i16x)(zero + shifter);
+    vk_i16x ni = (vk_i16x)shifted - shifterBits;
+    vk_i16x half = ni >> 1;
+    vk_f16x scaleA = (vk_f16x)((half + 127) << 23);
+    vk_f16x scaleB = (vk_f16x)((ni - half + 127) << 23);
+    return er * scaleA * scaleB;
+}
+
+static inline __attribute__((always_inline)) VK_TARGET vk_f16x VK(gelu16)(vk_f16x v) {
+    const float c = 0.7978845608028654f;  // √(2/π)
+    vk_f16x u = c * (v + 0.044715f * v * v * v);
+    return v / (1.0f + VK(exp16)(-2.0f * u));
+}
+
+VK_TARGET static void VK(gelu_tanh)(float *x, size_t count) {
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        vk_f16x v;
+        memcpy(&v, x + i, sizeof v);
+        v = VK(gelu16)(v);
+        memcpy(x + i, &v, sizeof v);
+    }
+    if (i < count) {
+        // The tail through one padded vector: lane for lane what a full vector computes.
+        float lanes[16] = {0};
+        size_t rest = count - i;
+        memcpy(lanes, x + i, rest * sizeof(float));
+        vk_f16x v;
+        memcpy(&v, lanes, sizeof v);
+        v = VK(gelu16)(v);
+        memcpy(lanes, &v, sizeof v);
+        memcpy(x + i, lanes, rest * sizeof(float));
+    }
+}
+
+VK_TARGET static void VK(softmax_row)(float *r, size_t n) {
+    if (n == 0) return;
+    // The maximum (the same in any order), sixteen lanes at a time, then across the lanes.
+    size_t j = 0;
+    float maximum = r[0];
+    if (n >= 16) {
+        vk_f16x lanes;
+        memcpy(&lanes, r, sizeof lanes);
+        for (j = 16; j + 16 <= n; j += 16) {
+            vk_f16x v;
+            memcpy(&v, r + j, sizeof v);
+            vk_i16x greater = v > lanes;
+            lanes = (vk_f16x)((greater & (vk_i16x)v) | (~greater & (vk_i16x)lanes));
+        }
+        maximum = lanes[0];
+        for (int lane = 1; lane < 16; lane++) maximum = lanes[lane] > maximum ? lanes[lane] : maximum;
+    }
+    for (; j < n; j++) maximum = r[j] > maximum ? r[j] : maximum;
+    j = 0;
+    for (; j + 16 <= n; j += 16) {
+        vk_f16x v;
+        memcpy(&v, r + j, sizeof v);
+        v = VK(exp16)(v - maximum);
+        memcpy(r + j, &v, sizeof v);
+    }
+    if (j < n) {
+        float lanes[16] = {0};
+        size_t rest = n - j;
+        memcpy(lanes, r + j, rest * sizeof(float));
+        vk_f16x v;
+        memcpy(&v, lanes, sizeof v);
+        v = VK(exp16)(v - maximum);
+        memcpy(lanes, &v, sizeof v);
+        memcpy(r + j, lanes, rest * sizeof(float));
+    }
+    // `Kernels.sum`: eight lanes accumulated chunk by chunk, reduced lane 0 to 7 from −0, then
+    // the tail one by one.
+    vk_f8x acc = {0, 0, 0, 0, 0, 0, 0, 0};
+    j = 0;
+    for (; j + 8 <= n; j += 8) {
+        vk_f8x v;
+        memcpy(&v, r + j, sizeof v);
+        acc = acc + v;
+    }
+    float total = -0.0f;
+    for (int lane = 0; lane < 8; lane++) total += acc[lane];
+    for (; j < n; j++) total += r[j];
+    float inverse = 1.0f / total;
+    for (j = 0; j < n; j++) r[j] *= inverse;
+}
+
+/// `FloatConversion.float(fromFloat16Bits:)`: the magnitude moved into a Float's place and
+/// scaled by 2¹¹² (normals and subnormals exactly), infinities and NaNs given the all-ones
+/// exponent (NaNs quieted, payload kept).
+VK_TARGET static void VK(widen_f16)(const uint16_t *source, float *target, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        uint32_t bits = source[i];
+        uint32_t magnitude = bits & 0x7FFF, sign = (bits & 0x8000) << 16;
+        float moved;
+        uint32_t shifted = magnitude << 13;
+        memcpy(&moved, &shifted, 4);
+        float scaledValue = moved * 0x1p112f;
+        uint32_t scaled;
+        memcpy(&scaled, &scaledValue, 4);
+        uint32_t special = shifted | 0x7F800000u | (magnitude > 0x7C00 ? 0x00400000u : 0);
+        uint32_t result = (magnitude >= 0x7C00 ? special : scaled) | sign;
+        memcpy(target + i, &result, 4);
+    }
+}
