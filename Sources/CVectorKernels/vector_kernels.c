@@ -2,10 +2,14 @@
 #include "CVectorKernels.h"
 
 #pragma clang fp contract(off)
+// The sixteen-lane helpers are always inlined, so no vector ever crosses a call boundary whose
+// ABI would depend on the instruction set.
+#pragma clang diagnostic ignored "-Wpsabi"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define DIT_VK_X86 1
 #include <cpuid.h>
+#include <immintrin.h>
 #endif
 
 #define VK_SUFFIX baseline
@@ -16,32 +20,39 @@
 
 #if DIT_VK_X86
 #define VK_SUFFIX avx2
-#define VK_TARGET __attribute__((target("avx2")))
+#define VK_TARGET __attribute__((target("avx2,f16c")))
+#define VK_F16C_LANES 8
 #include "vector_kernels_body.h"
 #undef VK_SUFFIX
 #undef VK_TARGET
+#undef VK_F16C_LANES
 
 #define VK_SUFFIX avx512
 #define VK_TARGET __attribute__((target("avx512f")))
+#define VK_F16C_LANES 16
 #include "vector_kernels_body.h"
 #undef VK_SUFFIX
 #undef VK_TARGET
+#undef VK_F16C_LANES
 #endif
 
-/// The best level this CPU and OS support: AVX needs the OS to save ymm (XCR0 bits 1–2),
-/// AVX-512 also opmask and zmm state (bits 5–7).
+/// The best level this CPU and OS support: AVX needs the OS to save ymm state (XCR0 bits 1–2),
+/// AVX-512 also opmask and zmm state (bits 5–7). Level 1 also needs F16C (every AVX2 CPU has it);
+/// AVX-512F includes the 512-bit VCVTPH2PS.
 static int supported_level(void) {
 #if DIT_VK_X86
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    if (!((c >> 27) & 1) || !((c >> 28) & 1)) return 0;  // OSXSAVE, AVX
+    int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, f16c = (c >> 29) & 1;
+    if (!osxsave || !avx) return 0;
     unsigned xcr0_low, xcr0_high;
     __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
     (void)xcr0_high;
     if ((xcr0_low & 0x6) != 0x6) return 0;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    if (((b >> 16) & 1) && (xcr0_low & 0xE6) == 0xE6) return 2;  // AVX512F
-    if ((b >> 5) & 1) return 1;                                    // AVX2
+    int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
+    if (avx512f && f16c && (xcr0_low & 0xE6) == 0xE6) return 2;
+    if (avx2 && f16c) return 1;
 #endif
     return 0;
 }

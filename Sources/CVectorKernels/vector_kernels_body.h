@@ -127,19 +127,33 @@ VK_TARGET static void VK(softmax_row)(float *r, size_t n) {
 
 /// `FloatConversion.float(fromFloat16Bits:)`: the magnitude moved into a Float's place and
 /// scaled by 2¹¹² (normals and subnormals exactly), infinities and NaNs given the all-ones
-/// exponent (NaNs quieted, payload kept).
+/// exponent (NaNs quieted, payload kept) — what F16C's VCVTPH2PS does in hardware.
+static inline __attribute__((always_inline)) VK_TARGET float VK(widen_one)(uint16_t half) {
+    uint32_t bits = half;
+    uint32_t magnitude = bits & 0x7FFF, sign = (bits & 0x8000) << 16;
+    float moved;
+    uint32_t shifted = magnitude << 13;
+    memcpy(&moved, &shifted, 4);
+    float scaledValue = moved * 0x1p112f;
+    uint32_t scaled;
+    memcpy(&scaled, &scaledValue, 4);
+    uint32_t special = shifted | 0x7F800000u | (magnitude > 0x7C00 ? 0x00400000u : 0);
+    uint32_t result = (magnitude >= 0x7C00 ? special : scaled) | sign;
+    float value;
+    memcpy(&value, &result, 4);
+    return value;
+}
+
 VK_TARGET static void VK(widen_f16)(const uint16_t *source, float *target, size_t count) {
-    for (size_t i = 0; i < count; i++) {
-        uint32_t bits = source[i];
-        uint32_t magnitude = bits & 0x7FFF, sign = (bits & 0x8000) << 16;
-        float moved;
-        uint32_t shifted = magnitude << 13;
-        memcpy(&moved, &shifted, 4);
-        float scaledValue = moved * 0x1p112f;
-        uint32_t scaled;
-        memcpy(&scaled, &scaledValue, 4);
-        uint32_t special = shifted | 0x7F800000u | (magnitude > 0x7C00 ? 0x00400000u : 0);
-        uint32_t result = (magnitude >= 0x7C00 ? special : scaled) | sign;
-        memcpy(target + i, &result, 4);
+    size_t i = 0;
+#if defined(VK_F16C_LANES) && VK_F16C_LANES == 16
+    for (; i + 16 <= count; i += 16) {
+        _mm512_storeu_ps(target + i, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(source + i))));
     }
+#elif defined(VK_F16C_LANES) && VK_F16C_LANES == 8
+    for (; i + 8 <= count; i += 8) {
+        _mm256_storeu_ps(target + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(source + i))));
+    }
+#endif
+    for (; i < count; i++) target[i] = VK(widen_one)(source[i]);
 }
