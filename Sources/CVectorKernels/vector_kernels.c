@@ -89,6 +89,13 @@ int dit_vk_set_level(int level) {
 
 void dit_vk_gelu_tanh(float *x, size_t count) { DISPATCH(gelu_tanh, x, count) }
 void dit_vk_softmax_row(float *row, size_t length) { DISPATCH(softmax_row, row, length) }
+void dit_vk_layer_norm_modulate(const float *input, size_t rows, size_t dimension, float eps,
+                                const float *scale, const float *shift, float *output) {
+    DISPATCH(layer_norm_modulate, input, rows, dimension, eps, scale, shift, output)
+}
+void dit_vk_add_gated(float *target, const float *source, const float *gate, size_t rows, size_t columns) {
+    DISPATCH(add_gated, target, source, gate, rows, columns)
+}
 void dit_vk_widen_f16(const uint16_t *source, float *target, size_t count) {
     DISPATCH(widen_f16, source, target, count)
 }

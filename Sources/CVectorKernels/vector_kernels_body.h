@@ -53,6 +53,41 @@ static inline __attribute__((always_inline)) VK_TARGET vk_f16x VK(gelu16)(vk_f16
     return v / (1.0f + VK(exp16)(-2.0f * u));
 }
 
+/// `Kernels.sum`: eight lanes accumulated chunk by chunk, reduced lane 0 to 7 from −0, then the
+/// tail one by one.
+static inline __attribute__((always_inline)) VK_TARGET float VK(sum8)(const float *x, size_t n) {
+    vk_f8x acc = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        vk_f8x v;
+        memcpy(&v, x + j, sizeof v);
+        acc = acc + v;
+    }
+    float total = -0.0f;
+    for (int lane = 0; lane < 8; lane++) total += acc[lane];
+    for (; j < n; j++) total += x[j];
+    return total;
+}
+
+/// `Kernels.sumOfSquares(_:count:center:)`, in the same lanes and order as `sum8`.
+static inline __attribute__((always_inline)) VK_TARGET float VK(sum_squares8)(const float *x, size_t n, float center) {
+    vk_f8x acc = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        vk_f8x v;
+        memcpy(&v, x + j, sizeof v);
+        vk_f8x d = v - center;
+        acc = acc + d * d;
+    }
+    float total = -0.0f;
+    for (int lane = 0; lane < 8; lane++) total += acc[lane];
+    for (; j < n; j++) {
+        float d = x[j] - center;
+        total += d * d;
+    }
+    return total;
+}
+
 VK_TARGET static void VK(gelu_tanh)(float *x, size_t count) {
     size_t i = 0;
     for (; i + 16 <= count; i += 16) {
@@ -109,20 +144,32 @@ VK_TARGET static void VK(softmax_row)(float *r, size_t n) {
         memcpy(lanes, &v, sizeof v);
         memcpy(r + j, lanes, rest * sizeof(float));
     }
-    // `Kernels.sum`: eight lanes accumulated chunk by chunk, reduced lane 0 to 7 from −0, then
-    // the tail one by one.
-    vk_f8x acc = {0, 0, 0, 0, 0, 0, 0, 0};
-    j = 0;
-    for (; j + 8 <= n; j += 8) {
-        vk_f8x v;
-        memcpy(&v, r + j, sizeof v);
-        acc = acc + v;
-    }
-    float total = -0.0f;
-    for (int lane = 0; lane < 8; lane++) total += acc[lane];
-    for (; j < n; j++) total += r[j];
-    float inverse = 1.0f / total;
+    float inverse = 1.0f / VK(sum8)(r, n);
     for (j = 0; j < n; j++) r[j] *= inverse;
+}
+
+/// `AdaptiveModulation.layerNormModulate`: per row, mean = sum / n, inverse = 1 / √(Σ(x − mean)² / n
+/// + eps), then ((x − mean) · inverse) · (1 + scale) + shift.
+VK_TARGET static void VK(layer_norm_modulate)(const float *input, size_t rows, size_t dimension, float eps,
+                                              const float *scale, const float *shift, float *output) {
+    for (size_t row = 0; row < rows; row++) {
+        const float *x = input + row * dimension;
+        float *y = output + row * dimension;
+        float mean = VK(sum8)(x, dimension) / (float)dimension;
+        float squares = VK(sum_squares8)(x, dimension, mean);
+        float inverse = 1.0f / __builtin_sqrtf(squares / (float)dimension + eps);
+        for (size_t j = 0; j < dimension; j++) y[j] = (x[j] - mean) * inverse * (1.0f + scale[j]) + shift[j];
+    }
+}
+
+/// `Kernels.addGated`: target[r][j] += gate[j] · source[r][j].
+VK_TARGET static void VK(add_gated)(float *target, const float *source, const float *gate, size_t rows,
+                                    size_t columns) {
+    for (size_t row = 0; row < rows; row++) {
+        float *t = target + row * columns;
+        const float *s = source + row * columns;
+        for (size_t j = 0; j < columns; j++) t[j] += gate[j] * s[j];
+    }
 }
 
 /// `FloatConversion.float(fromFloat16Bits:)`: the magnitude moved into a Float's place and

@@ -135,6 +135,44 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    /// adaLN's layer norm and modulation, and the gated residual, against the Swift formulas they
+    /// replaced (`LayerNorm.statistics`, then the elementwise modulation; `t += g · s`), bit for bit,
+    /// for dimensions with and without a tail of the eight-lane sums.
+    func testModulationAndGatedResidualMatchTheSwiftFormulasBitForBit() {
+        var generator = SplitMix(seed: 5)
+        func values(_ count: Int, spread: Double = 6) -> [Float] {
+            (0..<count).map { _ in Float(generator.nextUnit() * spread - spread / 2) }
+        }
+        for dimension in [1, 7, 8, 33, 128] {
+            let rows = 5
+            let input = values(rows * dimension), scale = values(dimension, spread: 1), shift = values(dimension, spread: 1)
+            let source = values(rows * dimension), gate = values(dimension, spread: 2), start = values(rows * dimension)
+            var expected = [Float](repeating: 0, count: rows * dimension)
+            input.withUnsafeBufferPointer { x in
+                for row in 0..<rows {
+                    let base = x.baseAddress! + row * dimension
+                    let (mean, inverse) = LayerNorm.statistics(base, count: dimension, eps: 1e-6)
+                    for j in 0..<dimension {
+                        expected[row * dimension + j] = (base[j] - mean) * inverse * (1 + scale[j]) + shift[j]
+                    }
+                }
+            }
+            var expectedGated = start
+            for row in 0..<rows {
+                for j in 0..<dimension { expectedGated[row * dimension + j] += gate[j] * source[row * dimension + j] }
+            }
+            forEachVariant { level in
+                var output = [Float](repeating: .nan, count: rows * dimension)
+                AdaptiveModulation.layerNormModulate(rows: rows, dimension: dimension, eps: 1e-6, input: input,
+                                                     scale: scale, shift: shift, output: &output)
+                XCTAssertEqual(output.map(\.bitPattern), expected.map(\.bitPattern), "\(level): modulation, dimension \(dimension)")
+                var gated = start
+                Kernels.addGated(&gated, source, gate: gate, rows: rows, columns: dimension)
+                XCTAssertEqual(gated.map(\.bitPattern), expectedGated.map(\.bitPattern), "\(level): gated residual, dimension \(dimension)")
+            }
+        }
+    }
+
     func testFloat16WideningMatchesTheSwiftConversionForEveryPattern() {
         let patterns = (0...UInt16.max).map { $0 }
         forEachVariant { level in

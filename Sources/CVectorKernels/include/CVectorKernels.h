@@ -5,8 +5,8 @@
 //
 // Swift cannot compile one function for several instruction sets and pick at run time, and the
 // portable build (x86-64 baseline) runs Swift's SIMD16 code as four SSE registers per vector with
-// spills. Every variant performs exactly the operations of `Kernels.fastExp` / `Kernels.geluTanh`
-// / `Kernels.softmaxRows` / `FloatConversion.float(fromFloat16Bits:)` in the same order, with
+// spills. Every variant performs exactly the operations of the Swift formulas it stands for
+// (named below) in the same order, with
 // floating-point contraction off (no FMA), so each gives bit for bit what the Swift code gives,
 // on any CPU: only the speed depends on the variant.
 
@@ -19,6 +19,15 @@ void dit_vk_gelu_tanh(float *x, size_t count);
 /// Softmax of one row of `length` floats in place (max-subtracted, exponentials by `fastExp`,
 /// the sum in eight lanes as `Kernels.sum`, then one multiplication by its inverse).
 void dit_vk_softmax_row(float *row, size_t length);
+
+/// Layer norm without affine weights, then adaLN modulation, over `rows` rows of `dimension`
+/// floats: ((x − mean) · 1/√(var + eps)) · (1 + scale) + shift, the statistics summed in eight
+/// lanes as `Kernels.sum` / `Kernels.sumOfSquares` (`AdaptiveModulation.layerNormModulate`).
+void dit_vk_layer_norm_modulate(const float *input, size_t rows, size_t dimension, float eps,
+                                const float *scale, const float *shift, float *output);
+
+/// The gated residual of adaLN-Zero blocks: target[r][j] += gate[j] · source[r][j].
+void dit_vk_add_gated(float *target, const float *source, const float *gate, size_t rows, size_t columns);
 
 /// Float32 values of `count` IEEE binary16 bit patterns (aligned, native byte order).
 void dit_vk_widen_f16(const uint16_t *source, float *target, size_t count);

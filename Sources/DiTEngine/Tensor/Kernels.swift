@@ -216,14 +216,11 @@ public enum Kernels {
     }
 
     /// `target[i] += gate[i mod columns] · source[i]` over `rows` rows: the gated residual of
-    /// adaLN-Zero blocks (`h = h + gate · f(h)`), for one batch item.
+    /// adaLN-Zero blocks (`h = h + gate · f(h)`), for one batch item (by `VectorKernels`).
     @inlinable
     public static func addGated(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
                                 gate: UnsafePointer<Float>, rows: Int, columns: Int) {
-        for row in 0..<rows {
-            let t = target + row * columns, s = source + row * columns
-            for j in 0..<columns { t[j] += gate[j] * s[j] }
-        }
+        VectorKernels.addGated(target, source, gate: gate, rows: rows, columns: columns)
     }
 
     /// `target += source` over `count` elements.

@@ -1,6 +1,7 @@
 import CVectorKernels
 
-/// The engine's door to the C vector kernels: GELU, softmax rows and F16 widening compiled for
+/// The engine's door to the C vector kernels — GELU, softmax rows, adaLN's layer norm and gated
+/// residual, F16 widening — compiled for
 /// AVX-512, AVX2 and the x86-64 baseline, the best the CPU supports chosen at run time.
 ///
 /// A Swift module is built for one instruction set (the portable baseline: SSE2), where `SIMD16`
@@ -33,6 +34,21 @@ public enum VectorKernels {
     @inlinable
     public static func softmaxRow(_ row: UnsafeMutablePointer<Float>, length: Int) {
         dit_vk_softmax_row(row, length)
+    }
+
+    /// Layer norm and adaLN modulation of `rows` rows (see `AdaptiveModulation.layerNormModulate`).
+    @inlinable
+    public static func layerNormModulate(rows: Int, dimension: Int, eps: Float, input: UnsafePointer<Float>,
+                                         scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+                                         output: UnsafeMutablePointer<Float>) {
+        dit_vk_layer_norm_modulate(input, rows, dimension, eps, scale, shift, output)
+    }
+
+    /// `target[r][j] += gate[j] · source[r][j]` (see `Kernels.addGated`).
+    @inlinable
+    public static func addGated(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
+                                gate: UnsafePointer<Float>, rows: Int, columns: Int) {
+        dit_vk_add_gated(target, source, gate, rows, columns)
     }
 
     /// Float32 values of `count` F16 bit patterns (see `FloatConversion.float(fromFloat16Bits:)`).
