@@ -29,7 +29,10 @@ let package = Package(
         // never links curses).
         .target(name: "CShims", dependencies: ["CPNG"]),
 
-        .target(name: "DiTEngine", dependencies: ["CBLAS"]),
+        // The hottest elementwise kernels (GELU, softmax, F16 widening) compiled per x86 vector
+        // width and chosen at run time: Swift can build only one instruction set per module.
+        .target(name: "CVectorKernels"),
+        .target(name: "DiTEngine", dependencies: ["CBLAS", "CVectorKernels"]),
         .target(name: "StudioCore", dependencies: ["DiTEngine", "CShims",
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
         // Curses macros and variadics (COLOR_PAIR, getmaxyx, setcchar…) for the TUI's terminal adapter only.

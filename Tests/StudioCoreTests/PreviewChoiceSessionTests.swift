@@ -27,7 +27,10 @@ final class PreviewChoiceSessionTests: XCTestCase {
     /// The previews of one 3-step job and its saved image, with `choice`.
     private func run(_ choice: PreviewChoice, model: String) throws -> (previews: [RGBImage], image: RGBImage, problems: [String]) {
         let fixture = try StudioFixture(testCase: self)
-        let worker = Worker(engine: DiTGenerationEngine.factory(), previews: .everyStep)
+        // Every step's event is kept (no coalescing): a fast engine can post two steps before the
+        // session drains, and these tests count and compare each step's preview.
+        let worker = Worker(engine: DiTGenerationEngine.factory(), previews: .everyStep,
+                            inbox: EventInbox(coalescesSteps: false))
         addTeardownBlock { worker.shutdown(timeout: 30) }
         worker.previewChoice = choice
         let session = try fixture.createSession(worker: worker)

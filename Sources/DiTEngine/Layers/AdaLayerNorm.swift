@@ -5,18 +5,15 @@
 /// The linear layer is applied to `silu(temb)`, which every block shares; the model computes it
 /// once per forward and passes it in.
 public enum AdaptiveModulation {
-    /// `output[r] = LN(input[r])·(1 + scale) + shift` for `rows` contiguous rows of one batch item.
+    /// `output[r] = LN(input[r])·(1 + scale) + shift` for `rows` contiguous rows of one batch item:
+    /// `LayerNorm.statistics` of each row (mean, 1/√(var + eps)), then
+    /// `(x − mean) · inverse · (1 + scale) + shift`, by the widest vector kernel the CPU has.
     public static func layerNormModulate(rows: Int, dimension: Int, eps: Float,
                                          input: UnsafePointer<Float>,
                                          scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
                                          output: UnsafeMutablePointer<Float>) {
-        for row in 0..<rows {
-            let x = input + row * dimension, y = output + row * dimension
-            let (mean, inverse) = LayerNorm.statistics(x, count: dimension, eps: eps)
-            for j in 0..<dimension {
-                y[j] = (x[j] - mean) * inverse * (1 + scale[j]) + shift[j]
-            }
-        }
+        VectorKernels.layerNormModulate(rows: rows, dimension: dimension, eps: eps, input: input,
+                                        scale: scale, shift: shift, output: output)
     }
 }
 

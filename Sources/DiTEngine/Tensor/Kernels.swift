@@ -77,25 +77,20 @@ public enum Kernels {
     }
 
     /// GELU with the tanh approximation (torch `approximate="tanh"`), in place, using
-    /// 0.5·x·(1 + tanh(u)) = x · sigmoid(2u), u = √(2/π)·(x + 0.044715·x³).
+    /// 0.5·x·(1 + tanh(u)) = x · sigmoid(2u), u = √(2/π)·(x + 0.044715·x³): each element is
+    /// `geluTanh(_:)` of it, computed by the widest vector kernel the CPU has (`VectorKernels`).
     @inlinable
     public static func geluTanh(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        VectorKernels.geluTanh(x, count: count)
+    }
+
+    /// GELU (tanh approximation) of one value: the formula every variant of the vector kernel
+    /// computes, in the same order.
+    @inlinable @inline(__always)
+    public static func geluTanh(_ v: Float) -> Float {
         let c: Float = 0.7978845608028654  // √(2/π)
-        // Sixteen lanes at a time (the compiler does not vectorise the scalar loop's fastExp),
-        // the same operations in the same order, so every element is what the scalar tail gives.
-        let raw = UnsafeMutableRawPointer(x)
-        var i = 0
-        while i + 16 <= count {
-            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            let u = c * (v + 0.044715 * v * v * v)
-            raw.storeBytes(of: v / (1 + fastExp(-2 * u)), toByteOffset: i * 4, as: SIMD16<Float>.self)
-            i += 16
-        }
-        for i in i..<count {
-            let v = x[i]
-            let u = c * (v + 0.044715 * v * v * v)
-            x[i] = v / (1 + fastExp(-2 * u))
-        }
+        let u = c * (v + 0.044715 * v * v * v)
+        return v / (1 + fastExp(-2 * u))
     }
 
     /// CLIP's quick GELU, x · sigmoid(1.702·x), in place.
@@ -138,25 +133,15 @@ public enum Kernels {
 
     /// Softmax of each of `rows` rows over its first `length` entries, in place, max-subtracted
     /// for stability. Entries from `length` to `columns` are set to 0 (used for causal masking).
-    /// The exponentials are a separate loop from the reductions so that it vectorises.
+    /// Each row is `e_j = fastExp(x_j − max)`, their `sum` (eight lanes), then `e_j · (1 / sum)`,
+    /// by the widest vector kernel the CPU has (`VectorKernels`).
     @inlinable
     public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, length: (Int) -> Int,
                                    columns: Int, stride: Int) {
         for row in 0..<rows {
             let r = x + row * stride
             let n = length(row)
-            let maximum = Kernels.maximum(r, count: n)
-            // Sixteen lanes at a time, then a scalar tail (identical results, see `fastExp`).
-            let raw = UnsafeMutableRawPointer(r)
-            var j = 0
-            while j + 16 <= n {
-                let v = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
-                raw.storeBytes(of: fastExp(v - maximum), toByteOffset: j * 4, as: SIMD16<Float>.self)
-                j += 16
-            }
-            for j in j..<n { r[j] = fastExp(r[j] - maximum) }
-            let inverse = 1 / Kernels.sum(r, count: n)
-            for j in 0..<n { r[j] *= inverse }
+            VectorKernels.softmaxRow(r, length: n)
             for j in n..<columns { r[j] = 0 }
         }
     }
@@ -231,14 +216,11 @@ public enum Kernels {
     }
 
     /// `target[i] += gate[i mod columns] · source[i]` over `rows` rows: the gated residual of
-    /// adaLN-Zero blocks (`h = h + gate · f(h)`), for one batch item.
+    /// adaLN-Zero blocks (`h = h + gate · f(h)`), for one batch item (by `VectorKernels`).
     @inlinable
     public static func addGated(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
                                 gate: UnsafePointer<Float>, rows: Int, columns: Int) {
-        for row in 0..<rows {
-            let t = target + row * columns, s = source + row * columns
-            for j in 0..<columns { t[j] += gate[j] * s[j] }
-        }
+        VectorKernels.addGated(target, source, gate: gate, rows: rows, columns: columns)
     }
 
     /// `target += source` over `count` elements.

@@ -49,9 +49,8 @@ public enum FloatConversion {
         case .f16:
             #if _endian(little)
             if Int(bitPattern: source) % 2 == 0 {
-                // Aligned (always, in a well-formed file): a typed loop the compiler vectorises.
-                let halves = source.assumingMemoryBound(to: UInt16.self)
-                for i in 0..<count { target[i] = float(fromFloat16Bits: halves[i]) }
+                // Aligned (always, in a well-formed file): this function's formula, vectorised in C.
+                VectorKernels.widenFloat16(source.assumingMemoryBound(to: UInt16.self), into: target, count: count)
                 return
             }
             #endif
