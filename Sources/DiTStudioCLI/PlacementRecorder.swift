@@ -9,14 +9,18 @@ struct PlacementRecorder {
     private let records: FileHandle
 
     init(folder: URL) throws {
+        let url = folder.appendingPathComponent("records.jsonl")
+        let handle: FileHandle?
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let url = folder.appendingPathComponent("records.jsonl")
-            FileManager.default.createFile(atPath: url.path, contents: nil)
-            records = try FileHandle(forWritingTo: url)
+            handle = FileManager.default.createFile(atPath: url.path, contents: nil) ? try FileHandle(forWritingTo: url) : nil
         } catch {
             throw CLIError.badInput("--save \(folder.path): cannot write there (\(error.localizedDescription)); choose a writable folder")
         }
+        guard let handle else {
+            throw CLIError.badInput("--save \(folder.path): cannot create records.jsonl there; choose a writable folder")
+        }
+        records = handle
         self.folder = folder
     }
 

@@ -75,6 +75,41 @@ final class CacheCommandTests: XCTestCase {
         XCTAssertTrue(result.standardError.contains("only 0 of 1 usable cases after 40 draws"), result.standardError)
     }
 
+    /// `evaluate-regions --save DIR`: every image and one record per layout, whose verdicts add up to
+    /// the counts it reports; a folder that cannot be written is refused with exit status 2.
+    func testEvaluateRegionsSavesImagesAndRecords() throws {
+        let directory = try makeCLITemporaryDirectory(for: self)
+        let folder = directory.appendingPathComponent("placement")
+        let result = try runDiTStudio(["evaluate-regions", "--model", fixtureModel.path, "--n", "2", "--json", "--save", folder.path])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let counts = try jsonLine(result.standardOutput)
+        let lines = try String(contentsOf: folder.appendingPathComponent("records.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(lines.count, 2)
+        var boxes = 0, regional = 0, plain = 0
+        for (index, line) in lines.enumerated() {
+            XCTAssertEqual(line["index"] as? Int, index)
+            let layoutBoxes = try XCTUnwrap(line["boxes"] as? [[String: Any]])
+            boxes += layoutBoxes.count
+            for kind in ["regional", "plain"] {
+                let found = try XCTUnwrap((line[kind] as? [String: Any])?["found"] as? [Bool], kind)
+                XCTAssertEqual(found.count, layoutBoxes.count)
+                if kind == "regional" { regional += found.filter { $0 }.count } else { plain += found.filter { $0 }.count }
+                let png = folder.appendingPathComponent(String(format: "%03d-%@.png", index, kind))
+                XCTAssertTrue(FileManager.default.fileExists(atPath: png.path), png.path)
+            }
+        }
+        XCTAssertEqual(counts["boxes"] as? Int, boxes)
+        XCTAssertEqual(counts["regional"] as? Int, regional)
+        XCTAssertEqual(counts["plain"] as? Int, plain)
+
+        let aFile = directory.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: aFile)
+        let refused = try runDiTStudio(["evaluate-regions", "--model", fixtureModel.path, "--n", "1", "--save", aFile.path])
+        XCTAssertEqual(refused.status, 2, refused.standardError)
+        XCTAssertTrue(refused.standardError.contains("--save \(aFile.path): cannot write there"), refused.standardError)
+    }
+
     /// `evaluate-regions --cache`: both the regional and the plain runs use the level (here the fixture
     /// model's uncalibrated block reuse: 20 steps, every other step reuses a range, the first and last
     /// computed in full), the JSON records it with the cache's counts, and `off` counts nothing.
