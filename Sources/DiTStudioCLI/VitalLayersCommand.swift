@@ -59,6 +59,11 @@ struct VitalLayersCommand: ParsableCommand {
         for (block, value) in change.enumerated() {
             print(String(format: "%5d  %.5f%@", block, value, vital.contains(block) ? "  vital" : ""))
         }
+        if let (kept, next) = VitalBlocks.closeCall(change, count: keep) {
+            Console.error(String(format: "note: blocks %d (%.4f) and %d (%.4f) are within 20 %% of each other; compare "
+                                 + "both choices with `dit-studio evaluate-edits` before keeping this one",
+                                 kept, change[kept], next, change[next]))
+        }
         if !dryRun {
             try ModelStudioDefaults.update(modelDirectory: modelURL, key: "vital_blocks", value: vital)
             print("wrote vital_blocks \(vital) to \(modelURL.appendingPathComponent(ModelStudioDefaults.fileName).path)")

@@ -183,6 +183,12 @@ final class EditingTests: XCTestCase {
 
     func testVitalBlocksRankBypassChanges() throws {
         XCTAssertEqual(VitalBlocks.select([0.1, 0.5, 0.2, 0.05], count: 2), [1, 2])
+        // The built-in model's measured ranking: block 1 (0.056) is within 20 % of block 3 (0.065).
+        let measured = [0.095, 0.056, 0.035, 0.065, 0.021, 0.043]
+        XCTAssertEqual(VitalBlocks.select(measured, count: 2), [0, 3])
+        XCTAssertTrue(VitalBlocks.closeCall(measured, count: 2).map { $0 == (3, 1) } ?? false)
+        XCTAssertNil(VitalBlocks.closeCall(measured, count: 1), "0.065 is not within 20 % of 0.095")
+        XCTAssertNil(VitalBlocks.closeCall(measured, count: 6), "every block kept: no choice left")
         let p = try pipeline()
         var r = request(p, steps: 3)
         r.prompt = "a small blue square"

@@ -128,6 +128,23 @@ final class RegionalAndEditCommandTests: XCTestCase {
         XCTAssertTrue(orphan.standardError.contains("source.png"), orphan.standardError)
     }
 
+    /// `vital-layers --dry-run` prints each block's change and marks the kept ones; when the last kept
+    /// block and the first left out measured within 20 % of each other it says to compare both choices.
+    func testVitalLayersRanksBlocksAndWarnsWhenTheChoiceIsClose() throws {
+        for keep in ["1", "2"] {  // the fixture model has two blocks: keeping both leaves no choice to warn about
+            let result = try runDiTStudio(["vital-layers", "--model", model, "--n", "1", "--keep", keep, "--dry-run"])
+            XCTAssertEqual(result.status, 0, result.standardError)
+            let rows = result.standardOutput.split(separator: "\n").dropFirst().map { $0.split(separator: " ") }
+            let change = rows.map { Double($0[1])! }
+            let kept = rows.filter { $0.count == 3 && $0[2] == "vital" }.map { Int($0[0])! }
+            let ranked = change.indices.sorted { change[$0] > change[$1] }
+            let k = Int(keep)!
+            XCTAssertEqual(kept, Array(ranked.prefix(k)).sorted(), result.standardOutput)
+            let close = k < ranked.count && change[ranked[k]] > 0.8 * change[ranked[k - 1]]
+            XCTAssertEqual(result.standardError.contains("are within 20 % of each other"), close, result.standardError)
+        }
+    }
+
     func testInjectionNeedsTheModelsVitalBlocks() throws {
         let directory = try makeCLITemporaryDirectory(for: self)
         let source = directory.appendingPathComponent("source.png").path

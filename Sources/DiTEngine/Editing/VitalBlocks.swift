@@ -37,6 +37,15 @@ public enum VitalBlocks {
         Array(change.indices.sorted { change[$0] > change[$1] }.prefix(count)).sorted()
     }
 
+    /// The last block `select` keeps and the first it leaves out, when they measured within `margin`
+    /// of each other (the next one above `(1 − margin)·` the kept one): the ranking alone cannot choose
+    /// between them, and on the built-in model such a choice moved injection's success from 0.97 to 0.72.
+    public static func closeCall(_ change: [Double], count: Int, margin: Double = 0.2) -> (kept: Int, next: Int)? {
+        let ranked = change.indices.sorted { change[$0] > change[$1] }
+        guard count >= 1, count < ranked.count, change[ranked[count]] > (1 - margin) * change[ranked[count - 1]] else { return nil }
+        return (ranked[count - 1], ranked[count])
+    }
+
     private static func image(_ pipeline: GenerationPipeline, _ request: GenerationRequest, bypass: Int?) throws -> [Float] {
         let prepared = try pipeline.prepare(request)
         let guidance = prepared.run.guidance
