@@ -16,6 +16,7 @@
 typedef float vk_f16x __attribute__((vector_size(64)));
 typedef int32_t vk_i16x __attribute__((vector_size(64)));
 typedef float vk_f8x __attribute__((vector_size(32)));
+typedef enum { VK_TAIL_GELU, VK_TAIL_EXP } vk_tail_op;
 #endif
 
 /// `Kernels.fastExp` on sixteen lanes: clamp to [-87.33654, 88.72283], n = round(x/ln2) by the
@@ -88,6 +89,18 @@ static inline __attribute__((always_inline)) VK_TARGET float VK(sum_squares8)(co
     return total;
 }
 
+/// The last `rest` (< 16) floats of `x` through one padded vector, lane for lane what a full vector
+/// computes: GELU, or exp(x − shift) for a softmax row.
+static inline __attribute__((always_inline)) VK_TARGET void VK(tail16)(float *x, size_t rest, vk_tail_op op, float shift) {
+    float lanes[16] = {0};
+    memcpy(lanes, x, rest * sizeof(float));
+    vk_f16x v;
+    memcpy(&v, lanes, sizeof v);
+    v = op == VK_TAIL_GELU ? VK(gelu16)(v) : VK(exp16)(v - shift);
+    memcpy(lanes, &v, sizeof v);
+    memcpy(x, lanes, rest * sizeof(float));
+}
+
 VK_TARGET static void VK(gelu_tanh)(float *x, size_t count) {
     size_t i = 0;
     for (; i + 16 <= count; i += 16) {
@@ -96,17 +109,7 @@ VK_TARGET static void VK(gelu_tanh)(float *x, size_t count) {
         v = VK(gelu16)(v);
         memcpy(x + i, &v, sizeof v);
     }
-    if (i < count) {
-        // The tail through one padded vector: lane for lane what a full vector computes.
-        float lanes[16] = {0};
-        size_t rest = count - i;
-        memcpy(lanes, x + i, rest * sizeof(float));
-        vk_f16x v;
-        memcpy(&v, lanes, sizeof v);
-        v = VK(gelu16)(v);
-        memcpy(lanes, &v, sizeof v);
-        memcpy(x + i, lanes, rest * sizeof(float));
-    }
+    if (i < count) VK(tail16)(x + i, count - i, VK_TAIL_GELU, 0);
 }
 
 VK_TARGET static void VK(softmax_row)(float *r, size_t n) {
@@ -134,16 +137,7 @@ VK_TARGET static void VK(softmax_row)(float *r, size_t n) {
         v = VK(exp16)(v - maximum);
         memcpy(r + j, &v, sizeof v);
     }
-    if (j < n) {
-        float lanes[16] = {0};
-        size_t rest = n - j;
-        memcpy(lanes, r + j, rest * sizeof(float));
-        vk_f16x v;
-        memcpy(&v, lanes, sizeof v);
-        v = VK(exp16)(v - maximum);
-        memcpy(lanes, &v, sizeof v);
-        memcpy(r + j, lanes, rest * sizeof(float));
-    }
+    if (j < n) VK(tail16)(r + j, n - j, VK_TAIL_EXP, maximum);
     float inverse = 1.0f / VK(sum8)(r, n);
     for (j = 0; j < n; j++) r[j] *= inverse;
 }
