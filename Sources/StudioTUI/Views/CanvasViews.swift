@@ -84,7 +84,8 @@ enum LayoutEditorView {
 
 extension LayoutEditorView {
     /// `inject 8* · interval 2 · emphasis 6* · *model's · i v e =`: the method's settings, a star on
-    /// those the model decides (short enough for the side list of an 80-column terminal).
+    /// those the model decides (the values fit the side list of an 80-column terminal; the legend
+    /// and the keys after them may be cut there).
     static func methodLine(_ editor: LayoutEditorState) -> String {
         func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e6 ? String(Int(x)) : String(x) }
         func value(_ own: Int?, _ model: Int) -> String { own.map(String.init) ?? "\(model)*" }
