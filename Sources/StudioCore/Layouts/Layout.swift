@@ -1,3 +1,4 @@
+import DiTEngine
 import Foundation
 
 /// A regional-prompting layout: a base prompt for the whole image, regions with their own prompts,
@@ -36,8 +37,8 @@ public struct Layout: Codable, Hashable, Sendable {
         self.regionEmphasis = regionEmphasis
     }
 
-    /// The largest region emphasis accepted (e^20 already silences every other key).
-    public static let maximumEmphasis = 20.0
+    /// The largest region emphasis accepted (the engine's limit).
+    public static let maximumEmphasis = RegionalPrompt.maximumEmphasis
 
     /// Why `emphasis` is not a usable region emphasis, or nil.
     public static func emphasisProblem(_ emphasis: Double) -> String? {
