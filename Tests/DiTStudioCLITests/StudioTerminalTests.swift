@@ -98,6 +98,17 @@ final class StudioTerminalTests: XCTestCase {
         try waitUntil(seconds: seconds, "'\(needle)'", file: file, line: line) { $0.contains(needle) }
     }
 
+    /// Waits for `needle` on a screen that has finished drawing: two captures 0.1 s apart that agree.
+    /// (A capture can catch curses halfway through a redraw, with the lower rows still the old ones.)
+    @discardableResult
+    private func waitForSettled(_ needle: String, seconds: Double = 30, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        var previous = ""
+        return try waitUntil(seconds: seconds, "'\(needle)' on a settled screen", file: file, line: line) { screen in
+            defer { previous = screen }
+            return screen.contains(needle) && screen == previous
+        }
+    }
+
     /// Opens the settings panel and brings the steps from the model's 20 down to `steps`.
     private func setSteps(_ steps: Int) throws {
         try keys("C-s")
@@ -226,8 +237,9 @@ final class StudioTerminalTests: XCTestCase {
         try setSteps(2)
         try text("a red circle on a white background")
         try keys("C-l")
-        let before = try waitFor("0 regions")
-        // The canvas is the dotted area of the preview pane.
+        let before = try waitForSettled("0 regions")
+        // The canvas is the dotted area of the preview pane (measured on a finished redraw: a capture
+        // halfway through one showed fewer dotted rows than the canvas has).
         let lines = before.components(separatedBy: "\n")
         let top = try XCTUnwrap(lines.firstIndex { $0.contains("····") })
         let bottom = try XCTUnwrap(lines.lastIndex { $0.contains("····") })
