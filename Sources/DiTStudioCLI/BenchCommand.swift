@@ -114,7 +114,8 @@ struct BenchCommand: ParsableCommand {
 
         if batch == 2 {
             try compareRegionalGuidance(loaded.transformer, x: x, textTokens: textTokens, imageTokens: imageTokens,
-                                        context: guidance.context, pooled: guidance.pooled, gridShape: noiseShape)
+                                        context: guidance.context, pooled: guidance.pooled, gridShape: noiseShape,
+                                        regional: modelDefaults.regional)
         }
 
         // The sampling loop alone (prompts encoded, noise drawn), then a whole generation.
@@ -172,13 +173,14 @@ struct BenchCommand: ParsableCommand {
     /// both run as one batch. The padded batch is timed with the regional bias on both items: masking
     /// does not change the work, so its time is what a padded pass would cost.
     private func compareRegionalGuidance(_ transformer: SD3Transformer, x: Tensor, textTokens: Int, imageTokens: Int,
-                                         context: Tensor, pooled: Tensor, gridShape: [Int]) throws {
+                                         context: Tensor, pooled: Tensor, gridShape: [Int], regional: RegionalDefaults) throws {
         let regions = 2
         let config = transformer.config
         let columns = gridShape[3] / config.patchSize, rows = gridShape[2] / config.patchSize
         let grid = RegionGrid(areas: [.box(x0: 0, y0: 0, x1: 0.5, y1: 1), .box(x0: 0.5, y0: 0, x1: 1, y1: 1)],
                               columns: columns, rows: rows)
-        let hooks = RegionalAttention(grid: grid, textTokens: textTokens, baseRatio: 0.3, blockInterval: 1, emphasis: 6)
+        let hooks = RegionalAttention(grid: grid, textTokens: textTokens, baseRatio: Float(Layout.defaultBaseRatio),
+                                      blockInterval: regional.blockInterval, emphasis: Float(regional.regionEmphasis))
         let one = context.slice(0..<1)
         let width = one.shape[2]
         let text = one.reshaped([textTokens, width])

@@ -92,18 +92,20 @@ struct EvaluateRegionsCommand: ParsableCommand {
             regionalTime += EvaluateCommand.threadCPUSeconds() - start
             if let statistics = engine.lastCacheStatistics { cacheTotals.add(statistics) }
             counts.boxes += layout.boxes.count
-            counts.regional += layout.judge(pixels: image.pixels, width: image.width, height: image.height).filter { $0 }.count
-            counts.regionalSized += layout.judge(pixels: image.pixels, width: image.width, height: image.height, sized: true).filter { $0 }.count
-            var plainImage: RGBImage?
-            defer { recorder?.record(index: index, seed: parameters.seed, layout: layout, regional: image, plain: plainImage) }
+            let regionalFound = PlacementRecorder.Judged(image, layout: layout)
+            counts.regional += regionalFound.placed
+            counts.regionalSized += regionalFound.placedWithSize
+            var plainFound: PlacementRecorder.Judged?
+            defer { recorder?.record(index: index, seed: parameters.seed, layout: layout, regional: regionalFound, plain: plainFound) }
             if !noBaseline {
                 let plainStart = EvaluateCommand.threadCPUSeconds()
                 let plain = try generate(engine, EngineJob(parameters: parameters))
-                plainImage = plain
                 plainTime += EvaluateCommand.threadCPUSeconds() - plainStart
                 if let statistics = engine.lastCacheStatistics { cacheTotals.add(statistics) }
-                counts.plain += layout.judge(pixels: plain.pixels, width: plain.width, height: plain.height).filter { $0 }.count
-                counts.plainSized += layout.judge(pixels: plain.pixels, width: plain.width, height: plain.height, sized: true).filter { $0 }.count
+                let judged = PlacementRecorder.Judged(plain, layout: layout)
+                plainFound = judged
+                counts.plain += judged.placed
+                counts.plainSized += judged.placedWithSize
             }
             if (index + 1) % 10 == 0 || index + 1 == n { Console.error("\(index + 1)/\(n) layouts") }
         }

@@ -24,8 +24,25 @@ struct PlacementRecorder {
         self.folder = folder
     }
 
+    /// One image with the detector's regions (found once) and each box's verdicts.
+    struct Judged {
+        let image: RGBImage
+        let regions: [Detector.Region]
+        let found: [Bool]
+        let placed: Int
+        let placedWithSize: Int
+
+        init(_ image: RGBImage, layout: PlacementLayout) {
+            self.image = image
+            regions = Detector().regions(pixels: image.pixels, width: image.width, height: image.height).regions
+            found = layout.judge(regions: regions)
+            placed = found.filter { $0 }.count
+            placedWithSize = layout.judge(regions: regions, sized: true).filter { $0 }.count
+        }
+    }
+
     /// Writes the images and the record; a failure is reported and the measurement goes on.
-    func record(index: Int, seed: UInt64, layout: PlacementLayout, regional: RGBImage, plain: RGBImage?) {
+    func record(index: Int, seed: UInt64, layout: PlacementLayout, regional: Judged, plain: Judged?) {
         let name = String(format: "%03d", index)
         var line: [String: Any] = [
             "index": index, "seed": seed, "base_prompt": layout.basePrompt,
@@ -34,17 +51,16 @@ struct PlacementRecorder {
                  "size": box.object.size.rawValue]
             },
         ]
-        for (kind, image) in [("regional", regional), ("plain", plain)] {
-            guard let image else { continue }
+        for (kind, judged) in [("regional", regional), ("plain", plain)] {
+            guard let judged else { continue }
             do {
-                try PNGFile.write(image, to: folder.appendingPathComponent("\(name)-\(kind).png"))
+                try PNGFile.write(judged.image, to: folder.appendingPathComponent("\(name)-\(kind).png"))
             } catch {
                 Console.error("note: could not save \(name)-\(kind).png: \(error)")
             }
-            let regions = Detector().regions(pixels: image.pixels, width: image.width, height: image.height).regions
             line[kind] = [
-                "found": layout.judge(pixels: image.pixels, width: image.width, height: image.height),
-                "regions": regions.map { r -> [String: Any] in
+                "found": judged.found,
+                "regions": judged.regions.map { r -> [String: Any] in
                     ["colour": r.colour, "shape": r.shape.rawValue, "size": r.size.rawValue, "cx": r.cx, "cy": r.cy, "area": r.area]
                 },
             ]

@@ -42,8 +42,12 @@ public struct PlacementLayout: Sendable {
     /// For each box, whether its object was found inside it.
     public func judge(pixels: [UInt8], width: Int, height: Int, detector: Detector = Detector(),
                       sized: Bool = false) -> [Bool] {
-        let regions = detector.regions(pixels: pixels, width: width, height: height).regions
-        return boxes.map { box in
+        judge(regions: detector.regions(pixels: pixels, width: width, height: height).regions, sized: sized)
+    }
+
+    /// The same from regions the detector already found in the image.
+    public func judge(regions: [Detector.Region], sized: Bool = false) -> [Bool] {
+        boxes.map { box in
             regions.contains { r in
                 r.colour == box.object.colour && r.shape == box.object.shape && (!sized || r.size == box.object.size)
                     && box.contains(x: r.cx, y: r.cy)

@@ -235,15 +235,17 @@ final class FeatureCacheTests: XCTestCase {
         return sqrt(difference.scalars.map { $0 * $0 }.reduce(0, +)) / sqrt(b.scalars.map { $0 * $0 }.reduce(0, +))
     }
 
+    /// Two side-by-side boxes, the layout the regional tests cache.
+    private let twoRegions = [RegionalPrompt.Region(area: .box(x0: 0, y0: 0, x1: 0.5, y1: 1), prompt: "a small blue square"),
+                              RegionalPrompt.Region(area: .box(x0: 0.5, y0: 0, x1: 1, y1: 1), prompt: "a large green triangle")]
+
     /// A regional run (the layout's attention bias combined with the cache's hooks) with caching:
     /// finite, the cache acted, and the result is nearer the plain regional sample than another
     /// seed's is.
     func testRegionalRunsWithACacheAndStaysNearThePlainRegionalRun() throws {
         let p = try pipeline("latent_vae_a")
-        let regions = [RegionalPrompt.Region(area: .box(x0: 0, y0: 0, x1: 0.5, y1: 1), prompt: "a small blue square"),
-                       RegionalPrompt.Region(area: .box(x0: 0.5, y0: 0, x1: 1, y1: 1), prompt: "a large green triangle")]
         var r = request(p, steps: 8)
-        r.regional = RegionalPrompt(regions: regions, injectSteps: 4)
+        r.regional = RegionalPrompt(regions: twoRegions, injectSteps: 4)
         let plain = try XCTUnwrap(p.generate(r)).sample
         var otherSeed = r
         otherSeed.seed = 4
@@ -264,10 +266,8 @@ final class FeatureCacheTests: XCTestCase {
     /// next (measured on the shipped model, skipping them cost placement 7 points).
     func testRegionalStepsAlwaysComputeUnderACache() throws {
         let p = try pipeline("latent_vae_a")
-        let regions = [RegionalPrompt.Region(area: .box(x0: 0, y0: 0, x1: 0.5, y1: 1), prompt: "a small blue square"),
-                       RegionalPrompt.Region(area: .box(x0: 0.5, y0: 0, x1: 1, y1: 1), prompt: "a large green triangle")]
         var r = request(p, steps: 10)
-        r.regional = RegionalPrompt(regions: regions, injectSteps: 3)
+        r.regional = RegionalPrompt(regions: twoRegions, injectSteps: 3)
         r.cache = CachePlan(residualReuse: .init(threshold: 1e9))
         let (run, counter) = try countedRun(p, r)
         let computed = counter.perStep(0..<10).map { $0 > 0 }

@@ -51,6 +51,12 @@ public struct RegionalPrompt: Sendable, Equatable, Codable {
     /// The largest emphasis accepted: e^20 ≈ 5·10⁸ already silences every other key.
     public static let maximumEmphasis = 20.0
 
+    /// Why `emphasis` is not a usable region emphasis, or nil.
+    public static func emphasisProblem(_ emphasis: Double) -> String? {
+        emphasis.isFinite && (0...maximumEmphasis).contains(emphasis)
+            ? nil : "must be between 0 and \(Int(maximumEmphasis)) (got \(emphasis))"
+    }
+
     /// The most regions a layout may have (the conditional branch's text grows by one prompt per region).
     public static let maximumRegions = 16
 
@@ -68,8 +74,8 @@ public struct RegionalPrompt: Sendable, Equatable, Codable {
         guard injectSteps >= 0 else {
             throw GenerationError.invalidRequest("inject steps must be 0 or more (got \(injectSteps))")
         }
-        guard emphasis.isFinite, (0...Self.maximumEmphasis).contains(emphasis) else {
-            throw GenerationError.invalidRequest("the region emphasis must be between 0 and \(Int(Self.maximumEmphasis)) (got \(emphasis))")
+        if let problem = Self.emphasisProblem(emphasis) {
+            throw GenerationError.invalidRequest("the region emphasis \(problem)")
         }
         guard blockInterval >= 1 else {
             throw GenerationError.invalidRequest("the block interval must be at least 1 (got \(blockInterval))")

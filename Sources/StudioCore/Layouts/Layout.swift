@@ -40,11 +40,8 @@ public struct Layout: Codable, Hashable, Sendable {
     /// The largest region emphasis accepted (the engine's limit).
     public static let maximumEmphasis = RegionalPrompt.maximumEmphasis
 
-    /// Why `emphasis` is not a usable region emphasis, or nil.
-    public static func emphasisProblem(_ emphasis: Double) -> String? {
-        emphasis.isFinite && (0...maximumEmphasis).contains(emphasis)
-            ? nil : "must be between 0 and \(Int(maximumEmphasis)) (got \(emphasis))"
-    }
+    /// Why `emphasis` is not a usable region emphasis, or nil (the engine's check).
+    public static func emphasisProblem(_ emphasis: Double) -> String? { RegionalPrompt.emphasisProblem(emphasis) }
 
     /// The most regions a layout may have (each adds one prompt's tokens to the conditional branch).
     public static let maximumRegions = 16
