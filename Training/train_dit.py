@@ -5,6 +5,10 @@ Rectified flow (x_σ = (1−σ)·z + σ·ε, target v = ε − z), logit-normal 
 variants), AdamW, warm-up, gradient clipping, EMA. Resumable from $CKPT_ROOT/dit/latest.pt, or — on a fresh
 machine — from the last export in Models/shapes-mmdit (EMA weights, fresh optimiser). Logs loss, and
 adherence every --eval-minutes of training time, to $CKPT_ROOT/dit/log.jsonl.
+
+With --regional-batch N every step also trains N scenes under regional prompting (regional.py): each object
+gets a box and a prompt without positions, and the model sees the regional attention the Swift engine applies
+while σ is above --regional-sigma (its inject steps) and the base prompt alone below it (its later steps).
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import torch
 import shapes_world as sw
 from common import CKPT_ROOT, EXPORT_DIR, apply_thread_setting, log_line, save_checkpoint, scene_batch
 from evaluate import adherence
+import regional as rp
 from models import MAX_TOKENS, load_export, new_text_encoder, new_transformer, vae_from_checkpoint
 
 
@@ -58,6 +63,11 @@ def main() -> None:
                     help="begin a new cosine cycle from --lr now (a warm restart), even if an earlier one finished")
     ap.add_argument("--count-weights", default=None,
                     help="training mix of 1-, 2- and 3-object scenes, e.g. 1,2,2 (default: the world's 2:2:1)")
+    ap.add_argument("--regional-batch", type=int, default=0,
+                    help="scenes per step trained under regional prompting, beside --batch plain ones (0: none)")
+    ap.add_argument("--regional-sigma", type=float, default=0.6,
+                    help="regional samples above this σ get the regional attention, below it the base prompt alone "
+                         "(the studio's 8 inject steps of 20 end at σ = 0.6)")
     args = ap.parse_args()
     apply_thread_setting(args.threads)
 
@@ -98,6 +108,8 @@ def main() -> None:
         p.requires_grad_(False)
     ema_tr.eval(); ema_te.eval()
 
+    if args.regional_batch:
+        rp.install(transformer)
     params = list(transformer.parameters()) + list(text_encoder.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.99), weight_decay=0.0)
     if opt_state is not None:
@@ -122,6 +134,27 @@ def main() -> None:
         progress = min(1.0, (state["train_seconds"] - state["anneal_start"]) / (args.anneal_minutes * 60))
         return warm * (args.lr_floor + 0.5 * (args.lr - args.lr_floor) * (1 + math.cos(math.pi * progress)))
 
+    def regional_loss() -> torch.Tensor:
+        """The flow-matching loss of a batch of regional layouts (see the module docstring)."""
+        n = args.regional_batch
+        xr, region_prompts, base_prompts, masks, ratios = rp.regional_batch(rng, n, tokenizer, MAX_TOKENS, count_weights)
+        with torch.no_grad():
+            zr = (vae.encode(xr).latent_dist.mode() - shift_f) * scale_f
+        ids = torch.tensor([e.ids for e in tokenizer.encode_batch(region_prompts + base_prompts)], dtype=torch.long)
+        enc = text_encoder(input_ids=ids, output_hidden_states=True)
+        hidden = enc.hidden_states[-2]
+        regions = hidden[: n * rp.R_MAX].reshape(n, rp.R_MAX * MAX_TOKENS, -1)
+        context = torch.cat([regions, hidden[n * rp.R_MAX:]], 1)
+        pooled = enc.text_embeds[n * rp.R_MAX:]
+        sigma_r = torch.sigmoid(torch.randn(n, generator=gen))
+        ratios = torch.where(sigma_r > args.regional_sigma, ratios, torch.ones_like(ratios))
+        eps_r = torch.randn(zr.shape, generator=gen)
+        s_r = sigma_r.view(-1, 1, 1, 1)
+        v_r = transformer(hidden_states=(1 - s_r) * zr + s_r * eps_r, timestep=sigma_r * 1000, encoder_hidden_states=context,
+                          pooled_projections=pooled,
+                          joint_attention_kwargs={"regional": {"mask": masks, "base_ratio": ratios, "text_tokens": MAX_TOKENS}}).sample
+        return ((v_r - (eps_r - zr)) ** 2).mean()
+
     rng = random.Random(5000 + state["step"])
     gen = torch.Generator().manual_seed(5000 + state["step"])
     last_save = time.time()
@@ -145,6 +178,8 @@ def main() -> None:
         v = transformer(hidden_states=x_t, timestep=sigma * 1000, encoder_hidden_states=enc.hidden_states[-2],
                         pooled_projections=enc.text_embeds).sample
         loss = ((v - (eps - z)) ** 2).mean()
+        if args.regional_batch:
+            loss = (loss * args.batch + regional_loss() * args.regional_batch) / (args.batch + args.regional_batch)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -152,28 +152,18 @@ enum CompareView {
 /// The queue: the running job with its progress bar and speed, then the queued ones.
 enum QueueView {
     static func draw(_ state: AppState, in rect: Rect, into screen: inout ScreenBuffer, context: RenderContext) {
-        let focused = state.focus == .queue && state.screen == .main
         let paused = state.session.queue.isPaused ? " · paused (p resumes)" : ""
-        screen.box(rect, title: "Queue\(paused)", focused: focused, context: context)
-        let inner = Rect(left: rect.inner.left + 1, top: rect.inner.top, width: rect.inner.width - 1, height: rect.inner.height)
-        let rows = state.queueRows
-        if rows.isEmpty {
-            screen.write("empty", column: inner.left, row: inner.top, style: context.style(.muted))
-            return
-        }
-        let offset = HistoryScroll.offset(selection: state.queueSelection, visible: inner.height)
-        for (index, job) in rows.enumerated().dropFirst(offset).prefix(inner.height) {
-            let row = inner.top + index - offset
-            let selected = focused && index == state.queueSelection
-            let base = selected ? context.selected(.text) : context.style(.text)
-            if selected { screen.fill(Rect(left: inner.left, top: row, width: inner.width, height: 1), style: base) }
-            var column = inner.left
+        JobListFrame.draw(state.queueRows, title: "Queue\(paused)", placeholder: "empty",
+                          focused: state.focus == .queue && state.screen == .main, selection: state.queueSelection,
+                          in: rect, into: &screen, context: context) { item, screen in
+            let (job, row, base, selected) = (item.job, item.line, item.base, item.selected)
+            var column = item.left
             let number = "#\(job.id.number)"
             if job.state == .running {
                 column = screen.write("▶ ", column: column, row: row, style: selected ? context.selected(.running) : context.style(.running))
                 column = screen.write(number.padding(toLength: 5, withPad: " ", startingAt: 0), column: column, row: row, style: base)
                 let progress = state.session.progress
-                let barWidth = max(4, min(20, inner.width / 4))
+                let barWidth = max(4, min(20, (item.right - item.left) / 4))
                 screen.progressBar(fraction: progress?.fraction ?? 0, column: column, row: row, width: barWidth, context: context)
                 column += barWidth + 1
                 let steps = progress.map { "\($0.step)/\($0.total)" } ?? "0/\(job.parameters.steps)"
@@ -188,7 +178,7 @@ enum QueueView {
                 column = screen.write(number.padding(toLength: 5, withPad: " ", startingAt: 0), column: column, row: row, style: base)
                 column = screen.write("queued ", column: column, row: row, style: selected ? context.selected(.queued) : context.style(.queued))
             }
-            screen.clipped(Format.kind(job), column: column, row: row, width: inner.right - column, style: base)
+            screen.clipped(Format.kind(job), column: column, row: row, width: item.right - column, style: base)
         }
     }
 }
@@ -196,35 +186,25 @@ enum QueueView {
 /// Finished jobs, newest first: ✓ with seed and prompt, ✗ with why.
 enum HistoryView {
     static func draw(_ state: AppState, in rect: Rect, into screen: inout ScreenBuffer, context: RenderContext) {
-        let focused = state.focus == .history && state.screen == .main
         let done = state.session.queue.counts[.done] ?? 0
-        screen.box(rect, title: "History · \(done) images", focused: focused, context: context)
-        let inner = Rect(left: rect.inner.left + 1, top: rect.inner.top, width: rect.inner.width - 1, height: rect.inner.height)
-        let rows = state.historyRows
-        if rows.isEmpty {
-            screen.write("finished images appear here", column: inner.left, row: inner.top, style: context.style(.muted))
-            return
-        }
-        let offset = HistoryScroll.offset(selection: state.historySelection, visible: inner.height)
-        for (index, job) in rows.enumerated().dropFirst(offset).prefix(inner.height) {
-            let row = inner.top + index - offset
-            let selected = focused && index == state.historySelection
-            let base = selected ? context.selected(.text) : context.style(.text)
-            if selected { screen.fill(Rect(left: inner.left, top: row, width: inner.width, height: 1), style: base) }
+        JobListFrame.draw(state.historyRows, title: "History · \(done) images", placeholder: "finished images appear here",
+                          focused: state.focus == .history && state.screen == .main, selection: state.historySelection,
+                          in: rect, into: &screen, context: context) { item, screen in
+            let (job, row, base, selected) = (item.job, item.line, item.base, item.selected)
             let role = ThemeRole.state(job.state)
             let mark = job.state == .done ? "✓ " : "✗ "
-            var column = screen.write(mark, column: inner.left, row: row, style: selected ? context.selected(role) : context.style(role))
+            var column = screen.write(mark, column: item.left, row: row, style: selected ? context.selected(role) : context.style(role))
             column = screen.write(("#\(job.id.number)").padding(toLength: 5, withPad: " ", startingAt: 0), column: column, row: row, style: base)
             if state.marked.contains(job.id) { column = screen.write("◆ ", column: column, row: row, style: context.style(.accent)) }
             switch job.state {
             case .done:
                 column = screen.write("seed \(job.parameters.seed)  ", column: column, row: row, style: selected ? context.selected(.muted) : context.style(.muted))
-                screen.clipped(Format.kind(job), column: column, row: row, width: inner.right - column, style: base)
+                screen.clipped(Format.kind(job), column: column, row: row, width: item.right - column, style: base)
             case .failed:
-                screen.clipped("failed: " + TerminalText.line(job.error ?? ""), column: column, row: row, width: inner.right - column,
+                screen.clipped("failed: " + TerminalText.line(job.error ?? ""), column: column, row: row, width: item.right - column,
                                style: selected ? context.selected(.failed) : context.style(.failed))
             default:
-                screen.clipped("cancelled  " + Format.kind(job), column: column, row: row, width: inner.right - column,
+                screen.clipped("cancelled  " + Format.kind(job), column: column, row: row, width: item.right - column,
                                style: selected ? context.selected(.cancelled) : context.style(.cancelled))
             }
         }
