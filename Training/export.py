@@ -3,13 +3,17 @@ diffusers layout, in F16, with the tokenizer, a scheduler config, the studio def
 
 Usage: python3 export.py [--checkpoint ~/ckpt/dit-studio/dit/latest.pt] [--out DIR]
        python3 export.py --replace-shipped --candidate DIR --candidate-records NEW.jsonl --shipped-records OLD.jsonl
+                         [--candidate-placement K/N --shipped-placement K/N]
 The model card (README.md in the export) is written by hand from the figures in training.json.
 
 The shipped model (Models/shapes-mmdit) is replaced only when the candidate measured better on the
 fixed caption set: export to another folder first, score both with `evaluate.py --records`, then
 install that very folder with the two record files (the checkpoint may have moved on meanwhile);
 the replacement is refused unless the candidate adheres on more captions in
-total and on no object count on fewer than the shipped model minus noise (two standard errors).
+total and on no object count on fewer than the shipped model minus noise (two standard errors). With the
+regional placement of both (boxes placed of boxes, `dit-studio evaluate-regions --n 100` on the same draw),
+a candidate that places more boxes by more than that noise may instead hold the fixed set's total level,
+as long as no object count drops beyond the noise.
 The studio settings tuned on the model (regional defaults, cache calibration) carry over, and so does the
 latent preview map while the autoencoder is unchanged; its vital blocks do not — run
 `dit-studio vital-layers` on the new export.
@@ -72,7 +76,7 @@ def export(ckpt_path: Path, out: Path) -> None:
     (tmp / "studio.json").write_text(json.dumps(studio, indent=2, sort_keys=True) + "\n")
     st = ck["state"]
     (tmp / "training.json").write_text(json.dumps({
-        "step": st["step"], "images": st["images"], "train_seconds": st["train_seconds"], "evals": st["evals"],
+        "step": st["step"], "images": st["images"], "regional_images": st.get("regional_images", 0), "train_seconds": st["train_seconds"], "evals": st["evals"],
         "latent_shift": ck["latent_shift"], "latent_scale": ck["latent_scale"]}, indent=2) + "\n")
     for keep in ("README.md", "eval-captions-v1.json", "adherence-curve.png"):
         if (out / keep).exists():
@@ -124,21 +128,42 @@ def install(candidate: Path, out: Path) -> None:
     print(f"installed {candidate} as {out}; now run `dit-studio vital-layers` for it")
 
 
-def measured_better(candidate: Path, shipped: Path) -> tuple[bool, str]:
-    """Whether the candidate's records beat the shipped model's on the same caption set."""
+def two_standard_errors(rate: float, n: int) -> float:
+    return 2 * ((rate * (1 - rate) / n) ** 0.5)
+
+
+def fraction(text: str) -> tuple[int, int]:
+    """"K/N" → (K, N), for boxes placed of boxes."""
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected K/N, e.g. 208/246 (got {text!r})")
+    if not 0 <= k <= n or n == 0:
+        raise argparse.ArgumentTypeError(f"expected 0 <= K <= N and N > 0 (got {text!r})")
+    return k, n
+
+
+def measured_better(candidate: Path, shipped: Path, placement: tuple[tuple[int, int], tuple[int, int]] | None = None
+                    ) -> tuple[bool, str]:
+    """Whether the candidate's records beat the shipped model's on the same caption set, or — given both
+    models' regional placement — whether it places clearly better without adhering worse beyond the noise."""
     def load(path: Path) -> dict[int, dict]:
         return {r["id"]: r for r in map(json.loads, path.read_text().splitlines()) if r}
     new, old = load(candidate), load(shipped)
     if set(new) != set(old) or not new:
         return False, "the two record files do not cover the same captions"
     lines, better = [], sum(r["adheres"] for r in new.values()) > sum(r["adheres"] for r in old.values())
+    if placement is not None:
+        (k_new, n_new), (k_old, n_old) = placement
+        a, b = k_new / n_new, k_old / n_old
+        lines.append(f"placement: candidate {a:.3f}, shipped {b:.3f}")
+        better = better or a > b + two_standard_errors(b, n_old)
     for count in (1, 2, 3):
         ids = [i for i, r in old.items() if r["objects"] == count]
         a = sum(new[i]["adheres"] for i in ids) / len(ids)
         b = sum(old[i]["adheres"] for i in ids) / len(ids)
-        noise = 2 * ((b * (1 - b) / len(ids)) ** 0.5)
         lines.append(f"{count} object(s): candidate {a:.3f}, shipped {b:.3f}")
-        if a < b - noise:
+        if a < b - two_standard_errors(b, len(ids)):
             better = False
     return better, "; ".join(lines)
 
@@ -151,12 +176,17 @@ if __name__ == "__main__":
     ap.add_argument("--candidate", type=Path, help="with --replace-shipped: the export folder that was measured")
     ap.add_argument("--candidate-records", type=Path, help="evaluate.py --records of the candidate export")
     ap.add_argument("--shipped-records", type=Path, help="evaluate.py --records of the shipped model")
+    ap.add_argument("--candidate-placement", type=fraction, help="boxes placed / boxes of the candidate (evaluate-regions --n 100)")
+    ap.add_argument("--shipped-placement", type=fraction, help="the same for the shipped model, on the same layouts")
     a = ap.parse_args()
     if a.replace_shipped:
         if not (a.candidate and a.candidate_records and a.shipped_records):
             raise SystemExit("export.py: --replace-shipped needs --candidate DIR, --candidate-records and --shipped-records "
                              "(evaluate.py --records of both on the fixed caption set)")
-        ok, summary = measured_better(a.candidate_records, a.shipped_records)
+        if (a.candidate_placement is None) != (a.shipped_placement is None):
+            raise SystemExit("export.py: give both --candidate-placement and --shipped-placement, or neither")
+        placement = (a.candidate_placement, a.shipped_placement) if a.candidate_placement else None
+        ok, summary = measured_better(a.candidate_records, a.shipped_records, placement)
         if not ok:
             raise SystemExit(f"export.py: the candidate did not measure better than the shipped model ({summary}); nothing replaced")
         print(f"measured better: {summary}")

@@ -94,7 +94,7 @@ def main() -> None:
     elif (EXPORT_DIR / "transformer").exists():
         transformer, text_encoder, vae, shift_f, scale_f, record = load_export(EXPORT_DIR)
         ema_tr, ema_te = copy.deepcopy(transformer), copy.deepcopy(text_encoder)
-        state.update({k: record[k] for k in ("step", "images", "train_seconds", "evals") if k in record})
+        state.update({k: record[k] for k in ("step", "images", "regional_images", "train_seconds", "evals") if k in record})
         state["last_eval"] = state["train_seconds"]
         opt_state = None
         print(f"resumed DiT from the export in {EXPORT_DIR} ({state['train_seconds'] / 60:.1f} min), fresh AdamW", flush=True)
@@ -187,6 +187,8 @@ def main() -> None:
         ema_update(ema_tr, transformer, args.ema); ema_update(ema_te, text_encoder, args.ema)
         losses.append(loss.item())
         state["step"] += 1; state["images"] += args.batch
+        if args.regional_batch:
+            state["regional_images"] = state.get("regional_images", 0) + args.regional_batch
         state["train_seconds"] += time.time() - t0
         if state["step"] % 200 == 0:
             log_line(log_path, kind="train", step=state["step"], images=state["images"],
