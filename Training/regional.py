@@ -130,7 +130,7 @@ def install(transformer) -> None:
     transformer.set_attn_processor(RegionalJointAttnProcessor())
 
 
-def regional_batch(rng: random.Random, n: int, tokenizer, text_tokens: int, count_weights=None,
+def regional_batch(rng: random.Random, n: int, text_tokens: int, count_weights=None,
                    emphasis: tuple[float, float] = (0.0, 6.0), base_ratio: tuple[float, float] = (0.2, 0.4)):
     """n scenes with layouts: images [n, 3, 64, 64], region prompts padded to R_MAX per scene (the empty
     prompt in unused slots), base prompts, masks [n, 1, T, T] and base ratios [n]."""

@@ -23,8 +23,8 @@ import torch
 
 import shapes_world as sw
 from common import CKPT_ROOT, EXPORT_DIR, apply_thread_setting, log_line, save_checkpoint, scene_batch
-from evaluate import adherence
 import regional as rp
+from evaluate import adherence
 from models import MAX_TOKENS, load_export, new_text_encoder, new_transformer, vae_from_checkpoint
 
 
@@ -137,7 +137,7 @@ def main() -> None:
     def regional_loss() -> torch.Tensor:
         """The flow-matching loss of a batch of regional layouts (see the module docstring)."""
         n = args.regional_batch
-        xr, region_prompts, base_prompts, masks, ratios = rp.regional_batch(rng, n, tokenizer, MAX_TOKENS, count_weights)
+        xr, region_prompts, base_prompts, masks, ratios = rp.regional_batch(rng, n, MAX_TOKENS, count_weights)
         with torch.no_grad():
             zr = (vae.encode(xr).latent_dist.mode() - shift_f) * scale_f
         ids = torch.tensor([e.ids for e in tokenizer.encode_batch(region_prompts + base_prompts)], dtype=torch.long)
