@@ -3,7 +3,8 @@ engine computes it (RegionGrid and RegionalAttention), so that the model can be 
 attention it meets when a user draws boxes.
 
 A layout gives every object of a scene a box around its named position (the cell centre widened by a random
-half-extent, like `dit-studio evaluate-regions`'s layouts but over a wider range) and a prompt with no position
+half-extent, like `dit-studio evaluate-regions`'s layouts but over a wider range) — or, for a share of the
+objects, a free rectangle around the object that may span several cells — and a prompt with no position
 words; the base prompt names every object without positions. The conditional context is
 [region 1 text | … | region R_MAX text | base text], each one prompt's length; unused region slots are masked
 off (their text attends only to itself, and no image token sees it), which is exactly what a layout with fewer
@@ -23,6 +24,7 @@ import shapes_world as sw
 R_MAX = 3           # region slots: one per object of the largest scene
 GRID = 8            # the transformer's patch grid (64 px, VAE factor 4, patch 2)
 HALF_EXTENT = (0.12, 0.30)
+FREE_MARGIN = 0.35  # the most a free box reaches beyond its object's bounding box, per side
 
 
 @dataclass
@@ -32,13 +34,35 @@ class RegionalLayout:
     base_prompt: str
 
 
-def random_layout(rng: random.Random, scene: sw.Scene) -> RegionalLayout:
-    """Every object gets a box around its named position; prompts and base prompt carry no positions."""
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def free_box(rng: random.Random, scene: sw.Scene, index: int, tries: int = 10):
+    """A rectangle around object `index`'s bounding box, widened by 0.01–MARGIN on each side (so it may
+    span several cells, in any aspect), touching no other object; None when ten draws all did."""
+    o = scene.objects[index]
+    x0, y0, x1, y1 = o.bbox()
+    others = [p.bbox() for i, p in enumerate(scene.objects) if i != index]
+    for _ in range(tries):
+        box = (max(0.0, x0 - rng.uniform(0.01, FREE_MARGIN)), max(0.0, y0 - rng.uniform(0.01, FREE_MARGIN)),
+               min(1.0, x1 + rng.uniform(0.01, FREE_MARGIN)), min(1.0, y1 + rng.uniform(0.01, FREE_MARGIN)))
+        if not any(_overlaps(box, b) for b in others):
+            return box
+    return None
+
+
+def random_layout(rng: random.Random, scene: sw.Scene, free_share: float = 0.0) -> RegionalLayout:
+    """Every object gets a box — around its named position, or with probability `free_share` a free
+    rectangle around the object (`free_box`); prompts and base prompt carry no positions."""
     boxes, prompts = [], []
-    for o in scene.objects:
-        cx, cy = sw.POSITIONS[o.position]
-        h = rng.uniform(*HALF_EXTENT)
-        boxes.append((max(0.0, cx - h), max(0.0, cy - h), min(1.0, cx + h), min(1.0, cy + h)))
+    for index, o in enumerate(scene.objects):
+        box = free_box(rng, scene, index) if free_share and rng.random() < free_share else None
+        if box is None:
+            cx, cy = sw.POSITIONS[o.position]
+            h = rng.uniform(*HALF_EXTENT)
+            box = (max(0.0, cx - h), max(0.0, cy - h), min(1.0, cx + h), min(1.0, cy + h))
+        boxes.append(box)
         prompts.append(o.phrase(with_position=False))
     objs = list(scene.objects)
     rng.shuffle(objs)
@@ -131,12 +155,13 @@ def install(transformer) -> None:
 
 
 def regional_batch(rng: random.Random, n: int, text_tokens: int, count_weights=None,
-                   emphasis: tuple[float, float] = (0.0, 6.0), base_ratio: tuple[float, float] = (0.2, 0.4)):
+                   emphasis: tuple[float, float] = (0.0, 6.0), base_ratio: tuple[float, float] = (0.2, 0.4),
+                   free_share: float = 0.0):
     """n scenes with layouts: images [n, 3, 64, 64], region prompts padded to R_MAX per scene (the empty
     prompt in unused slots), base prompts, masks [n, 1, T, T] and base ratios [n]."""
     counts = rng.choices((1, 2, 3), weights=count_weights or sw.OBJECT_COUNT_WEIGHTS, k=n)
     scenes = [sw.random_scene(rng, c) for c in counts]
-    layouts = [random_layout(rng, s) for s in scenes]
+    layouts = [random_layout(rng, s, free_share) for s in scenes]
     x = torch.from_numpy(np.stack([sw.to_unit(sw.render(s)) for s in scenes]))
     region_prompts = [p for lay in layouts for p in lay.prompts + [""] * (R_MAX - len(lay.prompts))]
     masks = torch.stack([regional_mask(lay.boxes, text_tokens, rng.uniform(*emphasis)) for lay in layouts]).unsqueeze(1)

@@ -68,6 +68,9 @@ def main() -> None:
     ap.add_argument("--regional-sigma", type=float, default=0.6,
                     help="regional samples above this σ get the regional attention, below it the base prompt alone "
                          "(the studio's 8 inject steps of 20 end at σ = 0.6)")
+    ap.add_argument("--regional-free-boxes", type=float, default=0.0,
+                    help="share of regional boxes drawn as free rectangles around their object (any size and aspect "
+                         "that touches no other object) instead of around its named cell")
     args = ap.parse_args()
     apply_thread_setting(args.threads)
 
@@ -137,7 +140,7 @@ def main() -> None:
     def regional_loss() -> torch.Tensor:
         """The flow-matching loss of a batch of regional layouts (see the module docstring)."""
         n = args.regional_batch
-        xr, region_prompts, base_prompts, masks, ratios = rp.regional_batch(rng, n, MAX_TOKENS, count_weights)
+        xr, region_prompts, base_prompts, masks, ratios = rp.regional_batch(rng, n, MAX_TOKENS, count_weights, free_share=args.regional_free_boxes)
         with torch.no_grad():
             zr = (vae.encode(xr).latent_dist.mode() - shift_f) * scale_f
         ids = torch.tensor([e.ids for e in tokenizer.encode_batch(region_prompts + base_prompts)], dtype=torch.long)
