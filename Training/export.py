@@ -76,7 +76,8 @@ def export(ckpt_path: Path, out: Path) -> None:
     (tmp / "studio.json").write_text(json.dumps(studio, indent=2, sort_keys=True) + "\n")
     st = ck["state"]
     (tmp / "training.json").write_text(json.dumps({
-        "step": st["step"], "images": st["images"], "regional_images": st.get("regional_images", 0), "train_seconds": st["train_seconds"], "evals": st["evals"],
+        "step": st["step"], "images": st["images"], "regional_images": st.get("regional_images", 0),
+        "train_seconds": st["train_seconds"], "evals": st["evals"],
         "latent_shift": ck["latent_shift"], "latent_scale": ck["latent_scale"]}, indent=2) + "\n")
     for keep in ("README.md", "eval-captions-v1.json", "adherence-curve.png"):
         if (out / keep).exists():
@@ -133,7 +134,7 @@ def two_standard_errors(rate: float, n: int) -> float:
 
 
 def fraction(text: str) -> tuple[int, int]:
-    """"K/N" → (K, N), for boxes placed of boxes."""
+    """Parses "K/N" (boxes placed of boxes) into (K, N)."""
     try:
         k, n = (int(part) for part in text.split("/"))
     except ValueError:

